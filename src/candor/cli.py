@@ -1,0 +1,184 @@
+"""The `candor` command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from alembic.config import Config
+
+from candor.core.config import Settings
+
+app = typer.Typer(help="Candor: self-hostable AI interview practice.", no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _alembic_config(url: str | None = None) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("sqlalchemy.url", url or Settings().resolved_database_url)
+    return cfg
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations (to the latest by default)."""
+    from alembic import command
+
+    Settings().data_dir.mkdir(parents=True, exist_ok=True)
+    command.upgrade(_alembic_config(), revision)
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail if the models and the migrations disagree."""
+    from alembic import command
+
+    command.check(_alembic_config())
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Create the demo candidate account with a sample CV and job description (idempotent)."""
+    from candor.demo import load_demo
+
+    login = asyncio.run(load_demo(Settings()))
+    state = "created" if login.created else "already there"
+    typer.echo(f"Demo account {state}. Sign in as {login.email} / {login.password}")
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+    reload: bool = False,
+) -> None:
+    """Serve the web app and API."""
+    import uvicorn
+
+    uvicorn.run(
+        "candor.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        access_log=False,
+    )
+
+
+@app.command()
+def worker(concurrency: Annotated[int, typer.Option(min=1)] = 2) -> None:
+    """Run a Celery worker for background jobs (needs CANDOR_REDIS_URL)."""
+    if not Settings().redis_url:
+        typer.echo("error: set CANDOR_REDIS_URL; without it, jobs run inside `candor serve`.", err=True)
+        raise typer.Exit(2)
+    from candor.worker.celery_app import app as celery_app
+
+    celery_app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}"])
+
+
+def _load_parse(path: Path, kind: str) -> dict[str, object]:
+    from candor.core.errors import AppError
+    from candor.documents.detection import detect_format
+    from candor.documents.parsing import parse_document
+    from candor.documents.schemas import DocumentKind
+
+    settings = Settings()
+    try:
+        if path.stat().st_size > settings.max_upload_bytes:
+            typer.echo(f"error: {path} is larger than {settings.max_upload_mb:g} MB", err=True)
+            raise typer.Exit(2)
+        data = path.read_bytes()
+        return parse_document(
+            data, detect_format(data, path.name), DocumentKind(kind), settings.max_pages
+        ).parse
+    except AppError as exc:
+        typer.echo(f"error: {path}: {exc.title}. {exc.detail}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(f"error: cannot read {path}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def assess(
+    transcript: Path,
+    cv: Annotated[
+        Path | None, typer.Option(help="The candidate's CV, for CV improvements and role fit.")
+    ] = None,
+    job: Annotated[Path | None, typer.Option(help="The job description.")] = None,
+) -> None:
+    """Score any interview transcript: a JSON list of {question, answer, reference_answer?}."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from candor.documents.schemas import CVParse, JobParse
+    from candor.interviewer import TurnRecord
+    from candor.interviewer import assess as run_assessment
+
+    try:
+        turns = TypeAdapter(list[TurnRecord]).validate_json(transcript.read_bytes())
+    except OSError as exc:
+        typer.echo(f"error: cannot read {transcript}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
+    except ValidationError as exc:
+        typer.echo(
+            f"error: {transcript} is not a list of {{question, answer}} objects: {exc.errors()[0]['msg']}",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+    cv_parse = CVParse.model_validate(_load_parse(cv, "cv")) if cv else None
+    job_parse = JobParse.model_validate(_load_parse(job, "job")) if job else None
+    result = run_assessment(turns, cv_parse, job_parse)
+    sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+
+
+@app.command()
+def practice(
+    cv: Annotated[Path, typer.Option(help="Your CV (PDF, DOCX, TXT or MD).")],
+    job: Annotated[Path, typer.Option(help="The job description.")],
+    answers: Annotated[
+        Path | None, typer.Option(help="Scripted answers, one per blank-line-separated paragraph.")
+    ] = None,
+    questions: Annotated[int, typer.Option(min=3, max=20)] = 8,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the questions and assessment as JSON.")
+    ] = False,
+) -> None:
+    """Hold a whole interview in the terminal with the built-in interviewer, then see the assessment."""
+    from candor.cli_practice import run_practice
+
+    scripted = None
+    if answers is not None:
+        try:
+            scripted = [p.strip() for p in answers.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+        except OSError as exc:
+            typer.echo(f"error: cannot read {answers}: {exc.strerror}", err=True)
+            raise typer.Exit(2) from None
+    run_practice(_load_parse(cv, "cv"), _load_parse(job, "job"), questions, scripted, as_json)
+
+
+@app.command("parse-cv")
+def parse_cv(path: Path) -> None:
+    """Print the structured parse of a CV (PDF, DOCX, TXT or MD) as JSON."""
+    sys.stdout.write(json.dumps(_load_parse(path, "cv"), indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command("parse-job")
+def parse_job(path: Path) -> None:
+    """Print the structured parse of a job description as JSON."""
+    sys.stdout.write(json.dumps(_load_parse(path, "job"), indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    app()

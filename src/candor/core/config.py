@@ -1,0 +1,76 @@
+"""Settings, read once from `CANDOR_*` environment variables (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from candor.providers.llm.factory import LLMProviderConfig
+
+
+class Settings(BaseSettings):
+    """Every setting Candor reads. Each one is documented in `.env.example` and the README."""
+
+    model_config = SettingsConfigDict(env_prefix="CANDOR_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy async URL; default is a SQLite file in the data dir."
+    )
+    redis_url: str | None = None
+    secret_key: str | None = Field(
+        default=None, description="Signs tokens; generated once and kept in the data dir when unset."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+    cookie_secure: bool = False
+    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_ip: int = Field(default=30, ge=1)
+    login_lockout_seconds: int = Field(default=900, ge=1)
+
+    max_upload_mb: float = Field(default=10, gt=0)
+    max_pages: int = Field(default=20, ge=1)
+    parse_timeout_seconds: float = Field(default=10, gt=0)
+    parse_memory_mb: int = Field(default=1024, ge=128)
+    parse_workers: int = Field(default=2, ge=1)
+
+    interview_idle_minutes: int = Field(default=30, ge=1)
+    llm_providers: list[LLMProviderConfig] = Field(
+        default_factory=list,
+        description="OpenAI-compatible endpoints, tried in order (JSON list); the built-in one is last.",
+    )
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'candor.db').resolve()}"
+
+    @cached_property
+    def signing_key(self) -> str:
+        """The configured secret, or one generated on first use and kept in the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"

@@ -1,0 +1,62 @@
+"""The skills vocabulary: canonical names with their aliases, so "k8s" and "Kubernetes" are one skill.
+
+The vocabulary lives in `data/skills.toml`: each key is a canonical name, its value the aliases (matched
+case-insensitively, on word boundaries). Names not in the vocabulary are kept as written, tidied.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_DATA = Path(__file__).parent / "data" / "skills.toml"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    by_alias: dict[str, str]
+    pattern: re.Pattern[str]
+
+
+def _key(name: str) -> str:
+    return re.sub(r"\s+", " ", name.strip().lower())
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    raw = tomllib.loads(_DATA.read_text(encoding="utf-8"))["skills"]
+    by_alias: dict[str, str] = {}
+    for canonical, aliases in raw.items():
+        for alias in [canonical, *aliases]:
+            by_alias.setdefault(_key(alias), canonical)
+    # Longest aliases first so "Google Cloud Platform" wins over "Google Cloud".
+    alternatives = sorted(by_alias, key=len, reverse=True)
+    body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives)
+    # A skill is bounded by something that is not part of a word; "+", "#" and "." belong to names
+    # such as C++, C# and Node.js, so they are not treated as boundaries after the match.
+    pattern = re.compile(rf"(?<![\w+#.\-/])(?:{body})(?![\w+#]|\.\w)", re.IGNORECASE)
+    return Vocabulary(by_alias, pattern)
+
+
+def canonical_skill(name: str) -> str:
+    """The canonical name for a known skill, else the name tidied (spacing and outer punctuation)."""
+    tidy = re.sub(r"\s+", " ", name).strip(" \t,;:•·-–—")
+    return vocabulary().by_alias.get(_key(tidy), tidy)
+
+
+def is_known_skill(name: str) -> bool:
+    return _key(name) in vocabulary().by_alias
+
+
+def find_skills(text: str) -> list[str]:
+    """Canonical skills mentioned anywhere in free text, in order of first mention, without repeats."""
+    vocab = vocabulary()
+    seen: dict[str, None] = {}
+    for match in vocab.pattern.finditer(text):
+        canonical = vocab.by_alias.get(_key(match.group(0)))
+        if canonical:
+            seen.setdefault(canonical, None)
+    return list(seen)

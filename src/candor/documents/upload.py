@@ -1,0 +1,152 @@
+"""Reading an upload as it streams in, so an oversized file is refused before it is all in memory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+from fastapi import Request
+from python_multipart import MultipartParser
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import parse_options_header
+
+from candor.core.errors import InvalidInput, UnsupportedMediaType
+from candor.documents.errors import DocumentTooLarge
+
+MAX_FIELD_BYTES = 512 * 1024  # a pasted job description, with room to spare
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+@dataclass
+class UploadForm:
+    fields: dict[str, str] = field(default_factory=dict)
+    filename: str | None = None
+    data: bytes | None = None
+
+
+@dataclass
+class _Part:
+    name: str = ""
+    filename: str | None = None
+    is_file: bool = False
+    buffer: bytearray = field(default_factory=bytearray)
+
+
+def _too_large(limit: int) -> DocumentTooLarge:
+    return DocumentTooLarge(
+        f"The file is larger than {limit / 1024 / 1024:g} MB. Upload a shorter or compressed version "
+        "(a PDF export is usually smallest).",
+        limit_bytes=limit,
+    )
+
+
+async def read_upload(request: Request, max_file_bytes: int) -> UploadForm:
+    """The form's fields and its one file. Sizes are checked as chunks arrive, not after."""
+    content_type, params = parse_options_header(request.headers.get("content-type", ""))
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_file_bytes + MULTIPART_OVERHEAD:
+        raise _too_large(max_file_bytes)
+    if content_type == b"application/json":
+        return await _read_json(request)
+    if content_type == b"application/x-www-form-urlencoded":
+        return await _read_urlencoded(request)
+    if content_type != b"multipart/form-data" or b"boundary" not in params:
+        raise UnsupportedMediaType(
+            "Send the document as multipart/form-data with a 'file' part (or a 'text' field), "
+            'or as JSON {"kind": ..., "text": ...}.'
+        )
+
+    form = UploadForm()
+    part = _Part()
+    header_field = bytearray()
+    header_value = bytearray()
+    headers: dict[bytes, bytes] = {}
+    files_seen = 0
+
+    def on_part_begin() -> None:
+        nonlocal part
+        part = _Part()
+        headers.clear()
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        header_field.extend(data[start:end])
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        header_value.extend(data[start:end])
+
+    def on_header_end() -> None:
+        headers[bytes(header_field).lower()] = bytes(header_value)
+        header_field.clear()
+        header_value.clear()
+
+    def on_headers_finished() -> None:
+        nonlocal files_seen
+        _, disp = parse_options_header(headers.get(b"content-disposition", b""))
+        part.name = disp.get(b"name", b"").decode("utf-8", "replace")
+        if b"filename" in disp:
+            part.is_file = True
+            part.filename = disp[b"filename"].decode("utf-8", "replace")[:255] or None
+            files_seen += 1
+            if files_seen > 1:
+                raise InvalidInput("Upload one file at a time.")
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        part.buffer.extend(data[start:end])
+        limit = max_file_bytes if part.is_file else MAX_FIELD_BYTES
+        if len(part.buffer) > limit:
+            if part.is_file:
+                raise _too_large(max_file_bytes)
+            raise InvalidInput(f"The field '{part.name}' is too long.")
+
+    def on_part_end() -> None:
+        if part.is_file:
+            form.filename, form.data = part.filename, bytes(part.buffer)
+        elif part.name:
+            form.fields[part.name] = part.buffer.decode("utf-8", "replace")
+
+    parser = MultipartParser(
+        params[b"boundary"],
+        {
+            "on_part_begin": on_part_begin,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_headers_finished": on_headers_finished,
+        },
+    )
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+        parser.finalize()
+    except MultipartParseError:
+        raise InvalidInput("The upload was cut off or malformed. Try sending it again.") from None
+    return form
+
+
+async def _read_small_body(request: Request) -> bytes:
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_FIELD_BYTES + 1024:
+            raise InvalidInput("The text is too long. Paste at most 500 KB of text.")
+    return bytes(body)
+
+
+async def _read_urlencoded(request: Request) -> UploadForm:
+    """A plain HTML form with pasted text."""
+    fields = parse_qs((await _read_small_body(request)).decode("utf-8", "replace"), max_num_fields=20)
+    return UploadForm(fields={k: v[0] for k, v in fields.items()})
+
+
+async def _read_json(request: Request) -> UploadForm:
+    body = await _read_small_body(request)
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InvalidInput("The request body is not valid JSON.") from None
+    if not isinstance(payload, dict):
+        raise InvalidInput('Send a JSON object: {"kind": "job", "text": "..."}.')
+    return UploadForm(fields={k: v for k, v in payload.items() if isinstance(v, str)})

@@ -1,0 +1,91 @@
+"""The assessment job: reads the transcript, scores it with the built-in assessor, stores the result.
+
+Idempotent and restartable: the job claims its database row, and a crash leaves the row pending or running,
+to be picked up again at the next start-up (or by another worker).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from typing import Any
+
+from candor.core.db import Database
+from candor.core.logging import log
+from candor.interviewer import TurnRecord, assess
+from candor.interviews import repository as repo
+from candor.interviews.models import InterviewMessage, JobState, MessageKind, MessageRole
+from candor.interviews.service import cv_of, job_of
+
+
+def turns_from(messages: list[InterviewMessage]) -> list[TurnRecord]:
+    """Group the transcript by main question: the question, its answer, and its follow-ups."""
+    turns: list[dict[str, Any]] = []
+    asked: str | None = None
+    for m in messages:
+        if m.role == MessageRole.INTERVIEWER and m.kind == MessageKind.QUESTION:
+            turns.append({"question": m.text, "answer": "", "follow_ups": [], "skipped": False})
+            asked = None
+        elif m.role == MessageRole.INTERVIEWER and m.kind == MessageKind.FOLLOW_UP:
+            asked = m.text
+        elif m.role == MessageRole.CANDIDATE and turns:
+            turn = turns[-1]
+            if m.kind == MessageKind.SKIP:
+                turn["skipped"] = not turn["answer"]
+            elif asked is not None:
+                turn["follow_ups"].append((asked, m.text))
+                asked = None
+            elif not turn["answer"]:
+                turn["answer"] = m.text
+            else:
+                turn["answer"] += "\n" + m.text
+    # An unanswered last question (the interview ended on it) is left out rather than scored.
+    return [TurnRecord.model_validate(t) for t in turns if t["answer"] or t["skipped"]]
+
+
+async def assess_interview(db: Database, interview_id: uuid.UUID) -> None:
+    async with db.session() as session:
+        record = await repo.assessment(session, interview_id)
+        if record is None or record.state in (JobState.DONE, JobState.FAILED):
+            return
+        if not await repo.claim_assessment(session, record.id):
+            return
+    try:
+        async with db.session() as session:
+            interview = await repo.get(session, interview_id)
+            if interview is None:
+                return
+            messages = await repo.messages(session, interview_id)
+            events = await repo.integrity_events(session, interview_id)
+            assessment = assess(turns_from(messages), cv_of(interview), job_of(interview))
+            result = assessment.model_dump(mode="json")
+            counts = Counter(e.kind for e in events)
+            result["integrity_signals"] = {
+                "pastes": counts.get("paste", 0),
+                "pasted_chars": sum(int(e.data.get("chars", 0)) for e in events if e.kind == "paste"),
+                "focus_lost": counts.get("blur", 0),
+                "steering_attempts": sum(1 for m in messages if m.analysis and m.analysis.get("injection")),
+            }
+            record = await repo.assessment(session, interview_id)
+            assert record is not None
+            record.result = result
+            record.engine_version = assessment.engine_version
+            record.state = JobState.DONE
+            record.error = None
+    except Exception as exc:
+        log.exception("assessment_failed", interview_id=str(interview_id))
+        async with db.session() as session:
+            record = await repo.assessment(session, interview_id)
+            if record is not None:
+                record.state = JobState.FAILED
+                record.error = f"{type(exc).__name__}: {exc}"[:2000]
+        raise
+
+
+async def resume_unfinished(db: Database, enqueue: Any) -> int:
+    """At start-up: queue again every assessment a previous process left pending or running."""
+    async with db.session() as session:
+        ids = await repo.unfinished_assessments(session)
+    for interview_id in ids:
+        enqueue("assess_interview", interview_id)
+    return len(ids)

@@ -1,0 +1,1 @@
+"""External services behind narrow Protocols: language models (`llm`), later speech."""

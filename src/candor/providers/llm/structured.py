@@ -1,0 +1,76 @@
+"""Completions that must parse as a Pydantic model, with one chance to repair a malformed answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from candor.providers.llm.base import (
+    CompletionRequest,
+    LLMProvider,
+    Message,
+    ProviderBadResponse,
+    Usage,
+)
+
+T = TypeVar("T", bound=BaseModel)
+
+REPAIR_PROMPT_VERSION = "json-repair-v1"
+REPAIR_INSTRUCTION = (
+    "That reply is not valid for the requested JSON format:\n{errors}\n"
+    "Reply again with the corrected JSON object only: no explanation, no code fences."
+)
+
+_FENCE = re.compile(r"^\s*```[A-Za-z0-9_-]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
+
+
+async def complete_structured(
+    provider: LLMProvider, request: CompletionRequest, model: type[T]
+) -> tuple[T, list[Usage]]:
+    """Ask in JSON mode and validate against `model`; on failure, send the errors back once.
+
+    Returns the parsed object and the usage of every call made (one or two). Raises `ProviderBadResponse`
+    when the repaired answer is still invalid, and any `ProviderError` the provider raises. In JSON mode
+    some servers (OpenAI among them) insist that the prompt itself mention JSON: the caller's prompt does.
+    """
+    request = replace(request, json_mode=True)
+    first = await provider.complete(request)
+    usages = [first.usage]
+    try:
+        return parse_json_reply(first.text, model), usages
+    except ValidationError as exc:
+        errors = _describe(exc)
+
+    repair = replace(
+        request,
+        messages=(
+            *request.messages,
+            Message("assistant", first.text),
+            Message("user", REPAIR_INSTRUCTION.format(errors=errors)),
+        ),
+    )
+    second = await provider.complete(repair)
+    usages.append(second.usage)
+    try:
+        return parse_json_reply(second.text, model), usages
+    except ValidationError as exc:
+        raise ProviderBadResponse(
+            f"invalid {model.__name__} after one repair: {_describe(exc)}", provider=second.usage.provider
+        ) from exc
+
+
+def parse_json_reply(text: str, model: type[T]) -> T:
+    """Validate a model's reply, tolerating a ```json fence around it. Raises `ValidationError`."""
+    match = _FENCE.match(text)
+    return model.model_validate_json(match.group(1) if match else text.strip())
+
+
+def _describe(error: ValidationError, limit: int = 10) -> str:
+    lines = []
+    for item in error.errors(include_url=False)[:limit]:
+        where = ".".join(str(part) for part in item["loc"]) or "(root)"
+        lines.append(f"- {where}: {item['msg']}")
+    return "\n".join(lines)
