@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from candor.core.config import Settings
 from candor.core.db import create_engine
+from candor.documents.parsing import close_parser_pools
 from candor.main import create_app
 from candor.models import Base
 
@@ -40,6 +41,13 @@ def _postgres_url() -> str | None:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+asyncpg://" + url.split("://", 1)[1]
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_parser_pools() -> Iterator[None]:
+    """Stop the document parser's worker processes when the run ends (the exit hook does too)."""
+    yield
+    close_parser_pools()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import multiprocessing
 import resource
 from concurrent.futures import TimeoutError as FuturesTimeout
@@ -70,6 +71,10 @@ class ParserPool:
         key = (workers, memory_mb)
         if key not in cls._pools:
             cls._pools[key] = cls(workers, memory_mb)
+            # (Re)registered after a pool exists, hence after multiprocessing's own exit hook, which
+            # waits forever for non-daemon workers: exit hooks run last-registered first.
+            atexit.unregister(close_parser_pools)
+            atexit.register(close_parser_pools)
         return cls._pools[key]
 
     async def parse(
@@ -91,11 +96,13 @@ class ParserPool:
 
     def close(self) -> None:
         self._pool.stop()  # type: ignore[no-untyped-call]  # pebble ships no annotations here
-        self._pool.join(timeout=5)
+        with contextlib.suppress(TimeoutError):  # stop() has told the workers to go; don't wait on them
+            self._pool.join(timeout=5)
 
 
-@atexit.register
-def _close_pools() -> None:
-    for pool in ParserPool._pools.values():
-        pool.close()
+def close_parser_pools() -> None:
+    """Stop every parser pool in this process. Safe to call more than once; runs at exit."""
+    pools = list(ParserPool._pools.values())
     ParserPool._pools.clear()
+    for pool in pools:
+        pool.close()
