@@ -57,6 +57,16 @@ async def messages(session: AsyncSession, interview_id: uuid.UUID) -> list[Inter
     return list((await session.execute(query)).scalars())
 
 
+async def last_message(session: AsyncSession, interview_id: uuid.UUID) -> InterviewMessage | None:
+    query = (
+        select(InterviewMessage)
+        .where(InterviewMessage.interview_id == interview_id)
+        .order_by(InterviewMessage.seq.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
 async def next_seq(session: AsyncSession, interview_id: uuid.UUID) -> int:
     query = select(func.coalesce(func.max(InterviewMessage.seq), 0)).where(
         InterviewMessage.interview_id == interview_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -65,18 +66,50 @@ class RecordedAnswer:
     message: InterviewMessage
     ack: str | None
     duplicate: bool
+    # What the interviewer will say next, decided in the same transaction (None for a duplicate).
+    decision: Decision | Reply | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    plan: InterviewPlan
+    cv: CVParse
+    job: JobParse
+
+
+# An interview's plan and its CV and job snapshots never change once it is planned, and validating them
+# from JSON is the largest CPU cost of a turn: keep the validated objects of recent interviews.
+_SNAPSHOTS: OrderedDict[uuid.UUID, Snapshot] = OrderedDict()
+_SNAPSHOTS_KEPT = 2048
+
+
+def snapshot_of(interview: Interview) -> Snapshot:
+    """The validated plan, CV and job of a planned interview (cached: they are immutable)."""
+    found = _SNAPSHOTS.get(interview.id)
+    if found is not None:
+        _SNAPSHOTS.move_to_end(interview.id)
+        return found
+    found = Snapshot(
+        InterviewPlan.model_validate(interview.plan),
+        CVParse.model_validate(interview.cv_snapshot),
+        JobParse.model_validate(interview.job_snapshot),
+    )
+    _SNAPSHOTS[interview.id] = found
+    if len(_SNAPSHOTS) > _SNAPSHOTS_KEPT:
+        _SNAPSHOTS.popitem(last=False)
+    return found
 
 
 def plan_of(interview: Interview) -> InterviewPlan:
-    return InterviewPlan.model_validate(interview.plan)
+    return snapshot_of(interview).plan
 
 
 def cv_of(interview: Interview) -> CVParse:
-    return CVParse.model_validate(interview.cv_snapshot)
+    return snapshot_of(interview).cv
 
 
 def job_of(interview: Interview) -> JobParse:
-    return JobParse.model_validate(interview.job_snapshot)
+    return snapshot_of(interview).job
 
 
 async def _silent(_: str) -> None:
@@ -229,15 +262,12 @@ class InterviewService:
         if existing is not None:
             return RecordedAnswer(existing, None, duplicate=True)
         self._require(interview, InterviewState.IN_PROGRESS, "answer")
-        messages = await repo.messages(self.session, interview.id)
-        if (
-            not messages
-            or messages[-1].role != MessageRole.INTERVIEWER
-            or messages[-1].kind not in AWAITING_ANSWER
-        ):
+        last = await repo.last_message(self.session, interview.id)
+        if last is None or last.role != MessageRole.INTERVIEWER or last.kind not in AWAITING_ANSWER:
             raise NotYourTurn("Wait for the interviewer's next question before answering again.")
-        question = self._current_question(interview)
-        analysis = analyse_answer(question, text, cv=cv_of(interview), job=job_of(interview))
+        snapshot = snapshot_of(interview)
+        question = self._current_question(interview, snapshot.plan)
+        analysis = analyse_answer(question, text, cv=snapshot.cv, job=snapshot.job)
         message = await self._add(
             interview,
             MessageRole.CANDIDATE,
@@ -246,12 +276,13 @@ class InterviewService:
             question.number,
             client_msg_id=client_msg_id,
             analysis=analysis.model_dump(mode="json"),
+            seq=last.seq + 1,
         )
         ack = acknowledge(analysis, interview.last_ack, _seed(interview.id, message.seq))
         interview.last_ack = ack
         interview.last_activity_at = utcnow()
         await self.session.flush()
-        return RecordedAnswer(message, ack, duplicate=False)
+        return RecordedAnswer(message, ack, False, self._decide(interview, message, analysis))
 
     async def decide(self, owner_id: uuid.UUID, interview_id: uuid.UUID) -> Decision | Reply:
         """Decide what follows the candidate's last message: a follow-up aimed at what the answer lacked
@@ -261,32 +292,37 @@ class InterviewService:
         Deciding changes nothing; `apply` stores the words once they have been said, so a voice that
         streams from a model can speak between the two without holding a transaction open."""
         interview = await self.get(owner_id, interview_id)
-        messages = await repo.messages(self.session, interview.id)
-        plan = plan_of(interview)
-        total = len(plan.questions)
+        last = await repo.last_message(self.session, interview.id)
         if (
-            not messages
-            or messages[-1].role != MessageRole.CANDIDATE
+            last is None
+            or last.role != MessageRole.CANDIDATE
             or interview.state != InterviewState.IN_PROGRESS
         ):
             _, reply, _ = await self.current(owner_id, interview_id)
+            total = len(plan_of(interview).questions)
             return reply or Reply(None, None, total, False, InterviewState(interview.state))
-        last = messages[-1]
+        analysis = AnswerAnalysis.model_validate(last.analysis) if last.analysis is not None else None
+        return self._decide(interview, last, analysis)
+
+    def _decide(
+        self, interview: Interview, last: InterviewMessage, analysis: AnswerAnalysis | None
+    ) -> Decision:
+        """What follows the candidate's message `last` (with its analysis, for an answer)."""
+        plan = plan_of(interview)
+        total = len(plan.questions)
         question = self._current_question(interview, plan)
         names = (interview.job_title, interview.company)
-        if last.kind == MessageKind.ANSWER and last.analysis is not None:
-            analysis = AnswerAnalysis.model_validate(last.analysis)
-            if analysis.injection is None:
-                follow_up = choose_follow_up(
-                    question,
-                    analysis,
-                    interview.follow_ups_asked,
-                    int(interview.options.get("max_follow_ups", 2)),
+        if last.kind == MessageKind.ANSWER and analysis is not None and analysis.injection is None:
+            follow_up = choose_follow_up(
+                question,
+                analysis,
+                interview.follow_ups_asked,
+                int(interview.options.get("max_follow_ups", 2)),
+            )
+            if follow_up:
+                return Decision(
+                    MessageKind.FOLLOW_UP, follow_up, question, last.seq, last.text, total, *names
                 )
-                if follow_up:
-                    return Decision(
-                        MessageKind.FOLLOW_UP, follow_up, question, last.seq, last.text, total, *names
-                    )
         index = interview.question_index + 1
         if index >= total:
             return Decision(MessageKind.CLOSING, closing_message(), None, last.seq, last.text, total, *names)
@@ -304,23 +340,25 @@ class InterviewService:
         """Store what the interviewer said for a decision and move the interview on. If the transcript
         moved since the decision (another connection answered first), the reply already made stands."""
         interview = await self.get(owner_id, interview_id, for_update=True)
-        messages = await repo.messages(self.session, interview.id)
-        if not messages or messages[-1].seq != decision.after_seq:
+        last = await repo.last_message(self.session, interview.id)
+        if last is None or last.seq != decision.after_seq:
+            messages = await repo.messages(self.session, interview.id)
             answer = next((m for m in messages if m.seq == decision.after_seq), None)
             return await self._reply_following(interview, messages, answer)
         plan = plan_of(interview)
         words = text or decision.text
+        seq = last.seq + 1
         if decision.kind == MessageKind.FOLLOW_UP:
             interview.follow_ups_asked += 1
             number = self._current_question(interview, plan).number
-            message = await self._say(interview, MessageKind.FOLLOW_UP, words, number, spoken_by)
+            message = await self._say(interview, MessageKind.FOLLOW_UP, words, number, spoken_by, seq=seq)
             return Reply(message, number, decision.of, True, InterviewState.IN_PROGRESS)
         interview.question_index += 1
         interview.follow_ups_asked = 0
         if decision.kind == MessageKind.CLOSING:
-            return await self._finish(interview, plan, words, spoken_by)
+            return await self._finish(interview, plan, words, spoken_by, seq=seq)
         question = plan.questions[interview.question_index]
-        message = await self._say(interview, MessageKind.QUESTION, words, question.number, spoken_by)
+        message = await self._say(interview, MessageKind.QUESTION, words, question.number, spoken_by, seq=seq)
         return Reply(message, question.number, decision.of, False, InterviewState.IN_PROGRESS)
 
     async def reply(
@@ -461,12 +499,18 @@ class InterviewService:
     # ---- internals -------------------------------------------------------------------------------
 
     async def _finish(
-        self, interview: Interview, plan: InterviewPlan, words: str, spoken_by: Spoken | None = None
+        self,
+        interview: Interview,
+        plan: InterviewPlan,
+        words: str,
+        spoken_by: Spoken | None = None,
+        *,
+        seq: int | None = None,
     ) -> Reply:
         self._move(interview, InterviewState.COMPLETED)
         interview.ended_at = utcnow()
         interview.question_index = min(interview.question_index, len(plan.questions) - 1)
-        message = await self._say(interview, MessageKind.CLOSING, words, None, spoken_by)
+        message = await self._say(interview, MessageKind.CLOSING, words, None, spoken_by, seq=seq)
         await self._queue_assessment(interview)
         return Reply(message, None, len(plan.questions), False, InterviewState.COMPLETED)
 
@@ -482,6 +526,8 @@ class InterviewService:
         text: str,
         question_number: int | None = None,
         spoken_by: Spoken | None = None,
+        *,
+        seq: int | None = None,
     ) -> InterviewMessage:
         spoken_by = spoken_by or Spoken()
         message = await self._add(
@@ -492,6 +538,7 @@ class InterviewService:
             question_number,
             prompt_version=spoken_by.prompt_version,
             provider=spoken_by.provider,
+            seq=seq,
         )
         for call in spoken_by.calls:
             await repo.add(self.session, ModelCall(interview_id=interview.id, **call))
@@ -509,10 +556,12 @@ class InterviewService:
         analysis: dict[str, Any] | None = None,
         prompt_version: str | None = None,
         provider: str | None = None,
+        seq: int | None = None,
     ) -> InterviewMessage:
+        """Append a message; pass `seq` when the last one is known (the interview row is locked)."""
         message = InterviewMessage(
             interview_id=interview.id,
-            seq=await repo.next_seq(self.session, interview.id),
+            seq=seq if seq is not None else await repo.next_seq(self.session, interview.id),
             role=role,
             kind=kind,
             question_number=question_number,

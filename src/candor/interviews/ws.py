@@ -25,7 +25,7 @@ from candor.core.errors import AppError
 from candor.core.logging import log
 from candor.interviews.models import InterviewState, JobState, MessageKind
 from candor.interviews.service import InterviewService
-from candor.interviews.turns import Reply
+from candor.interviews.turns import Decision, Reply
 from candor.interviews.voice import speak, words
 from candor.providers.llm.base import LLMProvider
 from candor.worker.queue import JobQueue
@@ -116,12 +116,13 @@ class LiveInterview:
             await self.delta(piece)
         await self.done(reply)
 
-    async def respond(self) -> Reply:
-        """Decide the next message, stream it as it is put into words, then store it. No transaction is
-        open while a model speaks; a crash before the store leaves the answer pending, to be replied to
-        on reconnect."""
-        async with self.db.session() as session:
-            decision = await self.service(session).decide(self.user_id, self.interview_id)
+    async def respond(self, decision: Decision | Reply | None = None) -> Reply:
+        """Decide the next message (unless the caller already has), stream it as it is put into words,
+        then store it. No transaction is open while a model speaks; a crash before the store leaves the
+        answer pending, to be replied to on reconnect."""
+        if decision is None:
+            async with self.db.session() as session:
+                decision = await self.service(session).decide(self.user_id, self.interview_id)
         if isinstance(decision, Reply):
             await self.say(decision)
             return decision
@@ -210,7 +211,7 @@ class LiveInterview:
                     )
                 await self.say(reply)
             else:
-                reply = await self.respond()
+                reply = await self.respond(recorded.decision)
             await self.after(reply)
 
     async def on_control(self, event: ControlEvent) -> None:
