@@ -67,6 +67,25 @@ async def last_message(session: AsyncSession, interview_id: uuid.UUID) -> Interv
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def by_client_id_and_last(
+    session: AsyncSession, interview_id: uuid.UUID, client_msg_id: str
+) -> tuple[InterviewMessage | None, InterviewMessage | None]:
+    """In one query: the message sent with this client id, if any, and the interview's last message."""
+    last_seq = (
+        select(func.max(InterviewMessage.seq))
+        .where(InterviewMessage.interview_id == interview_id)
+        .scalar_subquery()
+    )
+    query = select(InterviewMessage).where(
+        InterviewMessage.interview_id == interview_id,
+        (InterviewMessage.client_msg_id == client_msg_id) | (InterviewMessage.seq == last_seq),
+    )
+    found = list((await session.execute(query)).scalars())
+    existing = next((m for m in found if m.client_msg_id == client_msg_id), None)
+    last = max(found, key=lambda m: m.seq, default=None)
+    return existing, last
+
+
 async def next_seq(session: AsyncSession, interview_id: uuid.UUID) -> int:
     query = select(func.coalesce(func.max(InterviewMessage.seq), 0)).where(
         InterviewMessage.interview_id == interview_id

@@ -258,11 +258,10 @@ class InterviewService:
         """Store an answer, once per client message id. Only an interview in progress whose interviewer
         is waiting for an answer takes one; the acknowledgement is chosen here so it can be sent at once."""
         interview = await self.get(owner_id, interview_id, for_update=True)
-        existing = await repo.message_by_client_id(self.session, interview.id, client_msg_id)
+        existing, last = await repo.by_client_id_and_last(self.session, interview.id, client_msg_id)
         if existing is not None:
             return RecordedAnswer(existing, None, duplicate=True)
         self._require(interview, InterviewState.IN_PROGRESS, "answer")
-        last = await repo.last_message(self.session, interview.id)
         if last is None or last.role != MessageRole.INTERVIEWER or last.kind not in AWAITING_ANSWER:
             raise NotYourTurn("Wait for the interviewer's next question before answering again.")
         snapshot = snapshot_of(interview)
@@ -281,7 +280,6 @@ class InterviewService:
         ack = acknowledge(analysis, interview.last_ack, _seed(interview.id, message.seq))
         interview.last_ack = ack
         interview.last_activity_at = utcnow()
-        await self.session.flush()
         return RecordedAnswer(message, ack, False, self._decide(interview, message, analysis))
 
     async def decide(self, owner_id: uuid.UUID, interview_id: uuid.UUID) -> Decision | Reply:
@@ -540,8 +538,7 @@ class InterviewService:
             provider=spoken_by.provider,
             seq=seq,
         )
-        for call in spoken_by.calls:
-            await repo.add(self.session, ModelCall(interview_id=interview.id, **call))
+        self.session.add_all(ModelCall(interview_id=interview.id, **call) for call in spoken_by.calls)
         return message
 
     async def _add(
@@ -562,6 +559,7 @@ class InterviewService:
         message = InterviewMessage(
             interview_id=interview.id,
             seq=seq if seq is not None else await repo.next_seq(self.session, interview.id),
+            created_at=utcnow(),  # set now: the message is only flushed with the rest of the unit of work
             role=role,
             kind=kind,
             question_number=question_number,
@@ -571,7 +569,7 @@ class InterviewService:
             prompt_version=prompt_version,
             provider=provider,
         )
-        await repo.add(self.session, message)
+        self.session.add(message)
         return message
 
     def _move(self, interview: Interview, target: InterviewState) -> None:
