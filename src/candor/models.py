@@ -3,13 +3,21 @@
 from candor.accounts.models import AuthSession, LoginThrottle, RefreshToken, User
 from candor.core.db import Base
 from candor.documents.models import Document
-from candor.interviews.models import AssessmentRecord, IntegrityEvent, Interview, InterviewMessage, ModelCall
+from candor.interviews.models import (
+    AssessmentRecord,
+    AudioRecording,
+    IntegrityEvent,
+    Interview,
+    InterviewMessage,
+    ModelCall,
+)
 
 __all__ = [
     "AssessmentRecord",
     "AuthSession",
     "Base",
     "Document",
+    "AudioRecording",
     "IntegrityEvent",
     "Interview",
     "InterviewMessage",

@@ -42,6 +42,7 @@ class InterviewOptions(_Frozen):
     language: str = "en"
     answer_time_limit_seconds: int | None = Field(default=None, gt=0)
     max_follow_ups: int = Field(default=2, ge=0, le=3)
+    store_audio: bool = Field(default=False, description="Keep spoken answers' audio (opt-in).")
 
 
 class PlannedQuestion(_Frozen):

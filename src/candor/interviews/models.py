@@ -111,6 +111,8 @@ class InterviewMessage(IdMixin, Base):
     analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     prompt_version: Mapped[str | None] = mapped_column(String(60), default=None)
     provider: Mapped[str | None] = mapped_column(String(60), default=None)
+    # For a spoken answer: how it was heard (model, confidence, low_confidence, duration_s, recording_id).
+    speech: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     interview: Mapped[Interview] = relationship(back_populates="messages", lazy="raise")
@@ -146,7 +148,31 @@ class ModelCall(IdMixin, Base):
     tokens_out: Mapped[int] = mapped_column(default=0)
     latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
     cost_usd: Mapped[float | None] = mapped_column(Float, default=None)
+    # Speech services are billed by audio seconds heard and characters spoken, not tokens.
+    audio_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    characters: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AudioRecording(IdMixin, Base):
+    """A spoken answer's audio, kept only when the candidate opted in, deleted after the retention period.
+
+    The bytes live in the blob store (content-addressed, like uploads); this row is their metadata."""
+
+    __tablename__ = "audio_recordings"
+
+    interview_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    client_msg_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    blob_key: Mapped[str] = mapped_column(String(100))
+    format: Mapped[str] = mapped_column(String(20))
+    sample_rate: Mapped[int] = mapped_column(Integer)
+    duration_s: Mapped[float] = mapped_column(Float)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    model: Mapped[str | None] = mapped_column(String(120), default=None)
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class JobState(StrEnum):

@@ -24,6 +24,7 @@ class InterviewOptionsIn(BaseModel):
     language: str = Field(default="en", min_length=2, max_length=10)
     answer_time_limit_seconds: int | None = Field(default=None, ge=30, le=1800)
     max_follow_ups: int = Field(default=2, ge=0, le=3)
+    store_audio: bool = Field(default=False, description="Keep the audio of spoken answers (opt-in).")
 
 
 class InterviewCreate(BaseModel):
