@@ -64,6 +64,7 @@ async def test_create_plans_the_interview(client: httpx.AsyncClient, user: Signe
         ({"kinds": []}, "kinds"),
         ({"difficulty": "wizard"}, "difficulty"),
         ({"bogus": 1}, "bogus"),
+        ({"language": "fr"}, "language"),
     ],
 )
 async def test_invalid_options_are_422(
@@ -77,6 +78,11 @@ async def test_invalid_options_are_422(
     )
     assert response.status_code == 422
     assert any(field in e["loc"] for e in response.json()["errors"])
+
+
+async def test_english_variants_are_accepted(client: httpx.AsyncClient, user: SignedIn) -> None:
+    interview = await create_interview(client, user, language="en-GB")
+    assert interview["options"]["language"] == "en-GB"
 
 
 async def test_title_and_company_must_be_known(client: httpx.AsyncClient, user: SignedIn) -> None:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from candor.interviews.models import InterviewState, JobState, MessageKind, MessageRole
 
@@ -21,10 +21,26 @@ class InterviewOptionsIn(BaseModel):
     kinds: list[QuestionKind] = Field(default_factory=lambda: list(ALL_KINDS), min_length=1)
     difficulty: Difficulty | None = Field(default=None, description="Default: from the job's seniority.")
     question_count: int = Field(default=8, ge=3, le=20, description="Main questions, 3 to 20.")
-    language: str = Field(default="en", min_length=2, max_length=10)
+    language: str = Field(
+        default="en",
+        min_length=2,
+        max_length=10,
+        description="Interview language. Only English ('en', 'en-GB', ...) for now.",
+    )
     answer_time_limit_seconds: int | None = Field(default=None, ge=30, le=1800)
     max_follow_ups: int = Field(default=2, ge=0, le=3)
     store_audio: bool = Field(default=False, description="Keep the audio of spoken answers (opt-in).")
+
+    @field_validator("language")
+    @classmethod
+    def english_only(cls, value: str) -> str:
+        # The built-in interviewer's analysis and scoring read English; a model cannot fix that.
+        if value.lower().split("-")[0] != "en":
+            raise ValueError(
+                "only English interviews are supported for now (language 'en'); the built-in interviewer's "
+                "answer analysis and scoring read English"
+            )
+        return value
 
 
 class InterviewCreate(BaseModel):
