@@ -14,10 +14,10 @@ from candor.interviews.models import (
 
 __all__ = [
     "AssessmentRecord",
+    "AudioRecording",
     "AuthSession",
     "Base",
     "Document",
-    "AudioRecording",
     "IntegrityEvent",
     "Interview",
     "InterviewMessage",
