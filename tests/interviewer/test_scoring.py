@@ -166,3 +166,18 @@ def test_closing_question_is_not_scored() -> None:
     result = assess([_turn(GOOD), turn])
     assert result.answers[1].flags == ["not_scored"]
     assert result.answers[1].scores == []
+
+
+def test_a_misheard_spoken_answer_is_flagged_not_judged_weak() -> None:
+    cv, job = pair("fullstack")
+    misheard = "Cuba needs the cluster and the pig bouncer for the post gress."
+    heard = assess([_turn(GOOD), _turn(misheard, transcript_confidence=0.31, low_confidence=True)], cv, job)
+    typed = assess([_turn(GOOD), _turn(misheard)], cv, job)
+
+    flagged = heard.answers[1]
+    assert flagged.scores == []
+    assert flagged.flags == ["low_confidence_transcript"]
+    assert any("transcript may be inaccurate" in line and "0.31" in line for line in heard.not_assessed)
+    # The same words typed are judged, and they drag the score down; heard unsure, they do not.
+    assert typed.answers[1].scores
+    assert heard.overall > typed.overall

@@ -97,6 +97,13 @@ def assess(turns: list[TurnRecord], cv: CVParse | None = None, job: JobParse | N
     for s in scored:
         if s.turn.competency == CLOSING_COMPETENCY and not s.turn.skipped:
             not_assessed.append(f"Question {s.number} (your questions for us) is not scored.")
+        elif s.turn.low_confidence:
+            sure = s.turn.transcript_confidence
+            how = f" (confidence {sure:.2f})" if sure is not None else ""
+            not_assessed.append(
+                f"Question {s.number} was spoken and speech-to-text was unsure of the words{how}: the "
+                "transcript may be inaccurate, so that answer was not judged."
+            )
         elif s.assessment is not None and not s.assessment.scores:
             topic = (s.turn.competency or "this topic").replace("_", " ")
             why = (
@@ -172,6 +179,16 @@ def _score_turn(
         flags = [f"not_scored: {artefact}"] if artefact and not turn.skipped else ["skipped"]
         s.assessment = AnswerAssessment(
             question=turn.question, answer_excerpt="", scores=[], average=0.0, flags=flags
+        )
+        return s
+    if turn.low_confidence:
+        # A mis-heard answer is not a weak answer: say so instead of scoring words the candidate never said.
+        s.assessment = AnswerAssessment(
+            question=turn.question,
+            answer_excerpt=_first_excerpt(raw),
+            scores=[],
+            average=0.0,
+            flags=["low_confidence_transcript"],
         )
         return s
     if turn.competency == CLOSING_COMPETENCY:

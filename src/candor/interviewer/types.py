@@ -93,6 +93,12 @@ class TurnRecord(_Frozen):
     follow_ups: list[tuple[str, str]] = Field(default_factory=list)
     reference_answer: str | None = None
     skipped: bool = False
+    transcript_confidence: float | None = Field(
+        default=None, ge=0, le=1, description="For a spoken answer: how sure speech-to-text was of its words."
+    )
+    low_confidence: bool = Field(
+        default=False, description="Speech-to-text was unsure: the transcript may be inaccurate; not judged."
+    )
 
 
 class AnswerAssessment(_Frozen):

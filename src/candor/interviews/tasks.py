@@ -37,6 +37,9 @@ def turns_from(messages: list[InterviewMessage]) -> list[TurnRecord]:
                 asked = None
             elif not turn["answer"]:
                 turn["answer"] = m.text
+                if m.speech:  # spoken: how sure speech-to-text was decides whether the words are judged
+                    turn["transcript_confidence"] = m.speech.get("confidence")
+                    turn["low_confidence"] = bool(m.speech.get("low_confidence"))
             else:
                 turn["answer"] += "\n" + m.text
     # An unanswered last question (the interview ended on it) is left out rather than scored.
