@@ -28,6 +28,7 @@ from candor.interviews.service import ASSESS_JOB
 from candor.interviews.tasks import assess_interview, resume_unfinished
 from candor.interviews.ws import router as live_router
 from candor.providers.llm.factory import build_llm_chain
+from candor.web.errors import install_page_errors
 from candor.web.pages import router as pages_router
 from candor.web.pages import static_dir
 from candor.worker.queue import InProcessQueue
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_page_errors(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(auth_router)
     app.include_router(documents_router)

@@ -7,7 +7,9 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import event
 
+from candor.interviews.tasks import assess_interview
 from tests.factories.interviews import CV, JOB_TEXT, DroppedQueue
 from tests.web.helpers import PASSWORD, XSS, api_headers, assert_safe_page, form_token, signup
 
@@ -30,8 +32,11 @@ async def _upload_cv(client: httpx.AsyncClient) -> str:
     return doc_id
 
 
-async def _finished_interview(client: httpx.AsyncClient, app: FastAPI) -> dict[str, Any]:
-    """A CV whose name was corrected to markup, a job titled with markup, answered with markup, assessed."""
+async def _finished_interview(
+    client: httpx.AsyncClient, app: FastAPI, assessed: bool = True
+) -> dict[str, Any]:
+    """A CV whose name was corrected to markup, a job titled with markup, answered with markup, assessed
+    (unless told not to wait for it)."""
     headers = api_headers(client)
     cv_id = await _upload_cv(client)
     patched = await client.patch(f"/api/v1/documents/{cv_id}", json={"name": XSS}, headers=headers)
@@ -61,7 +66,8 @@ async def _finished_interview(client: httpx.AsyncClient, app: FastAPI) -> dict[s
         assert response.status_code == 200, response.text
         reply = response.json()
         assert n < 30
-    await app.state.jobs.drain()
+    if assessed:
+        await app.state.jobs.drain()
     return interview
 
 
@@ -237,3 +243,103 @@ async def test_page_assets_stay_small(client: httpx.AsyncClient) -> None:
         assert response.status_code == 200
         assert len(response.content) < 60 * 1024
     assert not re.search(r"\bstyle\s*=", (await client.get("/static/js/room.js")).text)
+
+
+async def test_the_dashboard_reads_every_assessment_in_one_query(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    await signup(client)
+    engine = app.state.db.engine.sync_engine
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    async def dashboard_statements() -> list[str]:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            page = await client.get("/app")
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert page.status_code == 200
+        return list(statements)
+
+    await _finished_interview(client, app)
+    with_one = await dashboard_statements()
+    await _finished_interview(client, app)
+    await _finished_interview(client, app)
+    with_three = await dashboard_statements()
+    assert len([s for s in with_one if "FROM assessments" in s]) == 1
+    assert len([s for s in with_three if "FROM assessments" in s]) == 1
+    assert len(with_three) == len(with_one)
+    page = (await client.get("/app")).text
+    assert page.count("Score ") == 3
+    assert page.count('class="dot"') == 15  # five rubric charts, a point per interview
+
+
+async def test_default_options_are_kept_and_fill_in_the_new_interview(client: httpx.AsyncClient) -> None:
+    await signup(client)
+    token = form_token((await client.get("/app/settings")).text)
+    fresh = (await client.get("/app/interviews/new")).text
+    assert re.search(r'id="question_count"[^>]*value="8"', fresh)
+    choice = {
+        "csrf_token": token,
+        "kinds": ["technical", "motivation"],
+        "difficulty": "lead",
+        "question_count": "12",
+        "language": "de",
+    }
+    saved = await client.post("/app/settings/interview", data=choice)
+    assert saved.status_code == 200
+    assert "Saved. New interviews will start with these options." in saved.text
+    assert "<html" in saved.text  # a plain form post gets the whole page back
+    assert saved.text.count('id="defaults-status"') == 1
+    assert "hx-swap-oob" not in saved.text
+    await assert_safe_page(client, saved.text)
+
+    new = (await client.get("/app/interviews/new")).text
+    checked = re.findall(r'name="kinds" value="(\w+)" checked', new)
+    assert checked == ["technical", "motivation"]
+    assert '<option value="lead" selected>' in new
+    assert '<option value="de" selected>' in new
+    assert re.search(r'id="question_count"[^>]*value="12"', new)
+
+    htmx = {"HX-Request": "true"}
+    refused = await client.post(
+        "/app/settings/interview", data={**choice, "question_count": "2", "language": "xx"}, headers=htmx
+    )
+    assert refused.status_code == 422
+    assert "<html" not in refused.text  # htmx gets the form alone, and the status to show
+    assert "Choose between 3 and 20 questions." in refused.text
+    assert 'id="defaults-status" hx-swap-oob="innerHTML"></p>' in refused.text
+    unchanged = (await client.get("/app/interviews/new")).text
+    assert re.search(r'id="question_count"[^>]*value="12"', unchanged)
+    none = await client.post("/app/settings/interview", data={"csrf_token": token}, headers=htmx)
+    assert none.status_code == 422
+    assert "Pick at least one kind of question." in none.text
+
+
+async def test_feedback_polls_for_its_body_while_assessing(client: httpx.AsyncClient, app: FastAPI) -> None:
+    held = app.state.jobs = DroppedQueue()
+    await signup(client)
+    interview = await _finished_interview(client, app, assessed=False)
+    iid = interview["id"]
+    page = (await client.get(f"/app/interviews/{iid}/feedback")).text
+    assert f'hx-get="/app/interviews/{iid}/feedback" hx-trigger="every 2s"' in page
+    assert '<script src="/static/vendor/htmx/htmx.min.js" defer></script>' in page
+    poll = await client.get(f"/app/interviews/{iid}/feedback", headers={"HX-Request": "true"})
+    assert poll.status_code == 200
+    assert "<html" not in poll.text
+    assert "Assessment in progress" in poll.text
+    assert "hx-swap-oob" not in poll.text
+
+    await assess_interview(app.state.db, held.dropped[0])
+    ready = await client.get(f"/app/interviews/{iid}/feedback", headers={"HX-Request": "true"})
+    assert "<html" not in ready.text
+    assert "hx-trigger" not in ready.text  # the poll stops with the result
+    assert 'id="overall-h"' in ready.text
+    assert '<p id="feedback-status" hx-swap-oob="innerHTML">Your feedback is ready.</p>' in ready.text
+    full = (await client.get(f"/app/interviews/{iid}/feedback")).text
+    assert "htmx.min.js" not in full  # nothing left to poll for
+    assert "hx-swap-oob" not in full

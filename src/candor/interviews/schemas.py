@@ -90,6 +90,10 @@ class MessageRead(BaseModel):
     created_at: datetime
     prompt_version: str | None
     provider: str | None
+    speech: dict[str, Any] | None = Field(
+        default=None,
+        description="For a spoken answer: model, provider, confidence, low_confidence, duration_s, edited.",
+    )
 
 
 class Transcript(BaseModel):
@@ -130,6 +134,8 @@ class UsageRead(BaseModel):
     cost_usd: float | None
     by_provider: dict[str, int]
     latency_ms_total: float
+    audio_seconds: float = Field(description="Speech heard by speech-to-text.")
+    characters: int = Field(description="Characters spoken by text-to-speech.")
 
 
 class AssessmentRead(BaseModel):

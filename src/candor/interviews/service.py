@@ -40,6 +40,7 @@ from candor.interviews.errors import (
 )
 from candor.interviews.models import (
     AssessmentRecord,
+    AudioRecording,
     IntegrityEvent,
     Interview,
     InterviewMessage,
@@ -59,6 +60,16 @@ ASSESS_JOB = "assess_interview"
 AWAITING_ANSWER = frozenset(
     {MessageKind.QUESTION, MessageKind.FOLLOW_UP, MessageKind.CLARIFICATION, MessageKind.REPEAT}
 )
+
+
+@dataclass(frozen=True)
+class SpokenAnswer:
+    """How a spoken answer was heard (`InterviewMessage.speech`), the speech-service calls it used, and the
+    metadata of its kept recording (`AudioRecording` fields), if the candidate opted in."""
+
+    speech: dict[str, Any]
+    calls: list[dict[str, Any]]
+    recording: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -193,11 +204,14 @@ class InterviewService:
             self._expire_if_idle(interview)
         return interviews
 
-    async def scores(self, interviews: list[Interview]) -> dict[uuid.UUID, int]:
+    async def results(self, interviews: list[Interview]) -> dict[uuid.UUID, dict[str, Any]]:
+        """The stored assessment result of each listed interview that has one, in one query for the list."""
         records = await repo.assessments_for(self.session, [i.id for i in interviews])
-        return {
-            r.interview_id: int(r.result["overall"]) for r in records if r.result and "overall" in r.result
-        }
+        return {r.interview_id: r.result for r in records if r.result}
+
+    async def scores(self, interviews: list[Interview]) -> dict[uuid.UUID, int]:
+        results = await self.results(interviews)
+        return {iid: int(result["overall"]) for iid, result in results.items() if "overall" in result}
 
     async def delete(self, owner_id: uuid.UUID, interview_id: uuid.UUID) -> None:
         interview = await self.get(owner_id, interview_id)
@@ -253,10 +267,19 @@ class InterviewService:
     # ---- the turn loop ---------------------------------------------------------------------------
 
     async def record_answer(
-        self, owner_id: uuid.UUID, interview_id: uuid.UUID, client_msg_id: str, text: str
+        self,
+        owner_id: uuid.UUID,
+        interview_id: uuid.UUID,
+        client_msg_id: str,
+        text: str,
+        *,
+        spoken: SpokenAnswer | None = None,
     ) -> RecordedAnswer:
         """Store an answer, once per client message id. Only an interview in progress whose interviewer
-        is waiting for an answer takes one; the acknowledgement is chosen here so it can be sent at once."""
+        is waiting for an answer takes one; the acknowledgement is chosen here so it can be sent at once.
+
+        A spoken answer also stores how it was heard, what speech services it used, and, when the
+        candidate opted in, the metadata of its audio recording (the bytes are already in the blob store)."""
         interview = await self.get(owner_id, interview_id, for_update=True)
         existing, last = await repo.by_client_id_and_last(self.session, interview.id, client_msg_id)
         if existing is not None:
@@ -276,7 +299,14 @@ class InterviewService:
             client_msg_id=client_msg_id,
             analysis=analysis.model_dump(mode="json"),
             seq=last.seq + 1,
+            speech=spoken.speech if spoken else None,
         )
+        if spoken is not None:
+            self.session.add_all(ModelCall(interview_id=interview.id, **call) for call in spoken.calls)
+            if spoken.recording is not None:
+                self.session.add(
+                    AudioRecording(interview_id=interview.id, client_msg_id=client_msg_id, **spoken.recording)
+                )
         ack = acknowledge(analysis, interview.last_ack, _seed(interview.id, message.seq))
         interview.last_ack = ack
         interview.last_activity_at = utcnow()
@@ -443,8 +473,16 @@ class InterviewService:
             IntegrityEvent(interview_id=interview.id, kind=kind, question_number=question.number, data=data),
         )
 
+    async def record_calls(
+        self, owner_id: uuid.UUID, interview_id: uuid.UUID, calls: list[dict[str, Any]]
+    ) -> None:
+        """Record speech-service use that no answer carried (the interviewer's voice at the end, say)."""
+        interview = await self.get(owner_id, interview_id)
+        self.session.add_all(ModelCall(interview_id=interview.id, **call) for call in calls)
+
     async def usage(self, owner_id: uuid.UUID, interview_id: uuid.UUID) -> UsageRead:
-        """What the models cost this interview: calls, tokens, estimated dollars, per provider."""
+        """What the models and speech services cost this interview: calls, tokens, audio seconds heard,
+        characters spoken, estimated dollars, calls per provider."""
         interview = await self.get(owner_id, interview_id)
         calls = await repo.usage(self.session, interview.id)
         costs = [c.cost_usd for c in calls if c.cost_usd is not None]
@@ -458,6 +496,8 @@ class InterviewService:
             cost_usd=round(sum(costs), 6) if costs else None,
             by_provider=by_provider,
             latency_ms_total=round(sum(c.latency_ms for c in calls), 1),
+            audio_seconds=round(sum(c.audio_seconds or 0.0 for c in calls), 2),
+            characters=sum(c.characters or 0 for c in calls),
         )
 
     # ---- assessment ------------------------------------------------------------------------------
@@ -554,6 +594,7 @@ class InterviewService:
         prompt_version: str | None = None,
         provider: str | None = None,
         seq: int | None = None,
+        speech: dict[str, Any] | None = None,
     ) -> InterviewMessage:
         """Append a message; pass `seq` when the last one is known (the interview row is locked)."""
         message = InterviewMessage(
@@ -568,6 +609,7 @@ class InterviewService:
             analysis=analysis,
             prompt_version=prompt_version,
             provider=provider,
+            speech=speech,
         )
         self.session.add(message)
         return message

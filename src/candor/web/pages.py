@@ -10,7 +10,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
@@ -34,8 +34,14 @@ from candor.interviews.service import InterviewService
 from candor.web.auth import CsrfField, PageUser, check_form_csrf
 from candor.web.auth import router as auth_router
 from candor.web.charts import LABELS, line_charts, rubric_bars
-from candor.web.errors import PageRoute
+from candor.web.errors import PageRoute, is_htmx, not_found_page
 from candor.web.forms import DIFFICULTIES, KIND_LABELS, LANGUAGES, NewInterviewForm, read_file
+from candor.web.preferences import (
+    InterviewDefaults,
+    defaults_message,
+    interview_defaults,
+    save_interview_defaults,
+)
 from candor.web.templating import static_dir, templates
 from candor.web.views import FeedbackView
 
@@ -63,6 +69,16 @@ async def landing(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "landing.html", {"signed_in": signed_in})
 
 
+@router.get("/favicon.ico")
+async def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever a page links to; answer with the same icon."""
+    return FileResponse(static_dir / "favicon.svg", media_type="image/svg+xml")
+
+
+def _scores(results: dict[uuid.UUID, dict[str, Any]]) -> dict[uuid.UUID, int]:
+    return {iid: int(result["overall"]) for iid, result in results.items() if "overall" in result}
+
+
 def _rows(interviews: list[Interview], scores: dict[uuid.UUID, int]) -> list[dict[str, Any]]:
     return [
         {
@@ -82,28 +98,36 @@ def _rows(interviews: list[Interview], scores: dict[uuid.UUID, int]) -> list[dic
 @router.get("/app", response_class=HTMLResponse)
 async def dashboard(request: Request, user: PageUser, interviews: InterviewServiceDep) -> HTMLResponse:
     recent = await interviews.list_owned(user.id, 20, 0)
-    scores = await interviews.scores(recent)
+    results = await interviews.results(recent)
     history: list[tuple[str, dict[str, float]]] = []
     for interview in reversed(recent):
-        if interview.state not in FINISHED or interview.id not in scores:
-            continue
-        record = await interviews.assessment(user.id, interview.id)
-        if record is not None and record.result and isinstance(record.result.get("rubric"), dict):
+        rubric = results.get(interview.id, {}).get("rubric")
+        if interview.state in FINISHED and isinstance(rubric, dict):
             label = f"{interview.job_title}, {interview.created_at:%d %b}"
-            history.append((label, {k: float(v) for k, v in record.result["rubric"].items()}))
+            history.append((label, {k: float(v) for k, v in rubric.items()}))
     return templates.TemplateResponse(
         request,
         "app/dashboard.html",
-        {"user": user, "rows": _rows(recent[:8], scores), "charts": line_charts(history)},
+        {"user": user, "rows": _rows(recent[:8], _scores(results)), "charts": line_charts(history)},
     )
 
 
 @router.get("/app/history", response_class=HTMLResponse)
 async def history(request: Request, user: PageUser, interviews: InterviewServiceDep) -> HTMLResponse:
     everything = await interviews.list_owned(user.id, 100, 0)
-    scores = await interviews.scores(everything)
+    scores = _scores(await interviews.results(everything))
     return templates.TemplateResponse(
         request, "app/history.html", {"user": user, "rows": _rows(everything, scores)}
+    )
+
+
+def _options_form(defaults: InterviewDefaults) -> NewInterviewForm:
+    """The new-interview form filled with a user's default options."""
+    return NewInterviewForm(
+        kinds=list(defaults.kinds),
+        difficulty=defaults.difficulty or "",
+        question_count=str(defaults.question_count),
+        language=defaults.language,
     )
 
 
@@ -127,7 +151,7 @@ def _new_page(
 
 @router.get("/app/interviews/new", response_class=HTMLResponse)
 async def new_interview(request: Request, user: PageUser) -> HTMLResponse:
-    return _new_page(request, user, NewInterviewForm())
+    return _new_page(request, user, _options_form(interview_defaults(user)))
 
 
 @router.post("/app/interviews/new", response_class=HTMLResponse)
@@ -227,9 +251,10 @@ async def feedback(
     pending = interview.state in FINISHED and (
         record is None or record.state in (JobState.PENDING, JobState.RUNNING)
     )
+    # While the assessment is pending the page polls for its body (htmx); the body alone answers that.
     return templates.TemplateResponse(
         request,
-        "app/feedback.html",
+        "app/_feedback_body.html" if is_htmx(request) else "app/feedback.html",
         {
             "user": user,
             "interview": interview,
@@ -302,26 +327,34 @@ async def settings_page(request: Request, user: PageUser) -> HTMLResponse:
 
 def _settings(
     request: Request,
-    user: Any,
+    user: User,
     *,
-    saved: bool = False,
+    saved: str | None = None,
+    fragment: str | None = None,
     name_error: str | None = None,
-    delete_error: str | None = None,
     display_name: str | None = None,
+    defaults_error: str | None = None,
+    defaults_form: NewInterviewForm | None = None,
+    delete_error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request,
-        "app/settings.html",
-        {
-            "user": user,
-            "saved": saved,
-            "name_error": name_error,
-            "delete_error": delete_error,
-            "display_name": user.display_name if display_name is None else display_name,
-        },
-        status_code=status,
-    )
+    """The settings page; to an htmx request from one of its forms, that form alone (and its status)."""
+    context: dict[str, object] = {
+        "user": user,
+        "saved": saved,
+        "name_error": name_error,
+        "display_name": user.display_name if display_name is None else display_name,
+        "defaults_error": defaults_error,
+        "form": defaults_form or _options_form(interview_defaults(user)),
+        "kinds": KIND_LABELS,
+        "difficulties": DIFFICULTIES,
+        "languages": LANGUAGES,
+        "delete_error": delete_error,
+    }
+    if fragment is not None and is_htmx(request):
+        context["oob"] = True  # the form comes alone: its status line travels out of band
+        return templates.TemplateResponse(request, fragment, context, status_code=status)
+    return templates.TemplateResponse(request, "app/settings.html", context, status_code=status)
 
 
 @router.post("/app/settings/profile", response_class=HTMLResponse)
@@ -335,13 +368,55 @@ async def save_profile(
 ) -> HTMLResponse:
     """The same change as PATCH /api/v1/auth/me, from a plain form."""
     check_form_csrf(request, csrf_token, settings)
+    part = "app/_settings_profile.html"
     try:
         update = UserUpdate(display_name=display_name.strip())
     except ValidationError:
         message = "A display name needs 1 to 100 characters."
-        return _settings(request, user, name_error=message, display_name=display_name, status=422)
+        return _settings(
+            request, user, fragment=part, name_error=message, display_name=display_name, status=422
+        )
     await accounts.update(user, update)
-    return _settings(request, user, saved=True)
+    return _settings(request, user, fragment=part, saved="profile")
+
+
+@router.post("/app/settings/interview", response_class=HTMLResponse)
+async def save_defaults(
+    request: Request,
+    user: PageUser,
+    settings: SettingsDep,
+    csrf_token: CsrfField,
+    kinds: Annotated[list[str] | None, Form()] = None,
+    difficulty: Annotated[str, Form(max_length=20)] = "",
+    question_count: Annotated[str, Form(max_length=10)] = "",
+    language: Annotated[str, Form(max_length=10)] = "",
+) -> HTMLResponse:
+    """Keep the options a new interview starts with."""
+    check_form_csrf(request, csrf_token, settings)
+    part = "app/_settings_defaults.html"
+    typed = NewInterviewForm(
+        kinds=kinds or [], difficulty=difficulty, question_count=question_count, language=language
+    )
+    try:
+        defaults = InterviewDefaults.model_validate(
+            {
+                "kinds": typed.kinds,
+                "difficulty": difficulty or None,
+                "question_count": question_count.strip(),
+                "language": language,
+            }
+        )
+    except ValidationError as exc:
+        return _settings(
+            request,
+            user,
+            fragment=part,
+            defaults_error=defaults_message(exc),
+            defaults_form=typed,
+            status=422,
+        )
+    save_interview_defaults(user, defaults)
+    return _settings(request, user, fragment=part, saved="defaults")
 
 
 @router.post("/app/settings/delete", response_class=HTMLResponse)
@@ -368,4 +443,4 @@ async def delete_account(
 @router.get("/app/{rest:path}", response_class=HTMLResponse)
 async def app_not_found(request: Request, rest: str) -> HTMLResponse:
     del rest
-    raise NotFound("There is nothing at this address.")
+    return not_found_page(request)

@@ -62,3 +62,31 @@ class PriceTable:
     def cost(self, model: str, tokens_in: int, tokens_out: int) -> float | None:
         price = self.lookup(model)
         return None if price is None else price.cost(tokens_in, tokens_out)
+
+
+# Speech is billed by audio minutes heard and characters spoken. List prices when this was written; the
+# offline engines cost nothing; anything else is unknown (None).
+OFFLINE_SPEECH_ENGINES = frozenset({"faster-whisper", "piper", "espeak-ng"})
+TRANSCRIPTION_PER_MINUTE: Mapping[str, float] = {
+    "whisper-1": 0.006,
+    "gpt-4o-transcribe": 0.006,
+    "gpt-4o-mini-transcribe": 0.003,
+    "whisper-large-v3": 0.111 / 60,
+    "whisper-large-v3-turbo": 0.04 / 60,
+    "distil-whisper-large-v3-en": 0.02 / 60,
+}
+SPEECH_PER_MILLION_CHARS: Mapping[str, float] = {"tts-1": 15.0, "tts-1-hd": 30.0}
+
+
+def transcription_cost(provider: str, model: str, seconds: float) -> float | None:
+    if provider in OFFLINE_SPEECH_ENGINES:
+        return 0.0
+    per_minute = TRANSCRIPTION_PER_MINUTE.get(model.rsplit("/", 1)[-1])
+    return None if per_minute is None else round(per_minute * seconds / 60, 6)
+
+
+def speech_cost(provider: str, model: str, characters: int) -> float | None:
+    if provider in OFFLINE_SPEECH_ENGINES:
+        return 0.0
+    per_million = SPEECH_PER_MILLION_CHARS.get(model.rsplit("/", 1)[-1])
+    return None if per_million is None else round(per_million * characters / 1_000_000, 6)

@@ -33,6 +33,14 @@ function start() {
 
   const seen = new Set([...transcript.querySelectorAll("[data-seq]")].map((li) => li.dataset.seq));
   textarea.value = localStorage.getItem(draftKey) || "";
+  const motion = window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
+
+  // The answer form sticks to the bottom of the screen: keep that much room below whatever is scrolled
+  // into view (CSS reads --answer-space as the page's scroll-padding), so it never covers a message.
+  new ResizeObserver(() => {
+    const space = answerForm.hidden ? 0 : answerForm.offsetHeight;
+    document.documentElement.style.setProperty("--answer-space", `${space}px`);
+  }).observe(answerForm);
 
   function setEnabled(on) {
     awaitingAnswer = on;
@@ -50,7 +58,7 @@ function start() {
     p.textContent = text;
     li.append(label, p);
     transcript.append(li);
-    li.scrollIntoView({ block: "end", behavior: "smooth" });
+    li.scrollIntoView({ block: "end", behavior: motion });
     return li;
   }
 
@@ -260,5 +268,6 @@ function start() {
   }
   textarea.disabled = false; // drafting is always allowed, even while the interviewer speaks
   setEnabled(false);
+  transcript.lastElementChild?.scrollIntoView({ block: "end" });
   connect();
 }
