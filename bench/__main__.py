@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import time
 from pathlib import Path
 
-from bench import cv, interviews, load_me, machine
+from bench import cv, interviews, load_me, machine, speech
 from bench.cv import ACCURACY_BARS, FileTiming
 from bench.interviews import InterviewBench
 from bench.load_me import DatabaseRun
@@ -266,6 +267,8 @@ def main() -> None:
     planning = interviews.time_planning()
     _say("Live interviews over WebSockets ...")
     live = interviews.run()
+    _say("Speech ...")
+    spoken = speech.markdown(asyncio.run(speech.measure()))
 
     doc = [
         "# Benchmarks",
@@ -312,6 +315,10 @@ def main() -> None:
         "## Interview planning",
         "",
         *_planning_section(planning),
+        "",
+        "## Speech",
+        "",
+        *spoken,
         "",
     ]
     doc.append(f"The whole bench took {time.perf_counter() - started:.0f} s.")

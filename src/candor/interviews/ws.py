@@ -10,6 +10,7 @@ import asyncio
 import json
 import uuid
 import weakref
+from collections.abc import Awaitable
 from typing import Any, Literal
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -23,11 +24,16 @@ from candor.core.config import Settings
 from candor.core.db import Database
 from candor.core.errors import AppError
 from candor.core.logging import log
+from candor.documents.storage import BlobStore
+from candor.interviews.live_voice import VoiceChannel, VoiceError, recording_of, transcription_call
 from candor.interviews.models import InterviewState, JobState, MessageKind
-from candor.interviews.service import InterviewService
+from candor.interviews.service import InterviewService, SpokenAnswer, snapshot_of
 from candor.interviews.turns import Decision, Reply
 from candor.interviews.voice import speak, words
 from candor.providers.llm.base import LLMProvider
+from candor.providers.speech.base import SAMPLE_RATE
+from candor.speech.engines import SpeechEngines
+from candor.speech.vocabulary import interview_vocabulary
 from candor.worker.queue import JobQueue
 
 PROTOCOL_VERSION = 1
@@ -63,7 +69,41 @@ class PingEvent(BaseModel):
     type: Literal["ping"]
 
 
-ClientEvent = AnswerEvent | ControlEvent | ActivityEvent | PingEvent
+class VoiceStartEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["voice.start"]
+    sample_rate: int
+    speak: bool = True
+    auto_send: bool = True
+
+
+class VoiceStopEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["voice.stop"]
+
+
+class VoiceTalkEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["voice.talk"]
+    down: bool
+
+
+class PlaybackEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["playback"]
+    state: Literal["playing", "idle"]
+
+
+ClientEvent = (
+    AnswerEvent
+    | ControlEvent
+    | ActivityEvent
+    | PingEvent
+    | VoiceStartEvent
+    | VoiceStopEvent
+    | VoiceTalkEvent
+    | PlaybackEvent
+)
 _client_event: TypeAdapter[ClientEvent] = TypeAdapter(ClientEvent)
 
 
@@ -83,6 +123,9 @@ class LiveInterview:
         self.lock = lock
         self._pending: list[str] = []
         self._last_frame = float("-inf")
+        self.speech: SpeechEngines | None = getattr(ws.app.state, "speech", None)
+        self.voice: VoiceChannel | None = None
+        self.store_audio = False
 
     async def send(self, event: dict[str, Any]) -> None:
         await self.ws.send_json(event)
@@ -98,6 +141,8 @@ class LiveInterview:
         goes out at once, later ones when enough text has gathered or some time has passed since the last
         frame. Fewer frames, and a slow model's words still appear as they come."""
         self._pending.append(piece)
+        if self.voice is not None:
+            self.voice.say(piece)
         now = asyncio.get_running_loop().time()
         if sum(map(len, self._pending)) >= COALESCE_CHARS or now - self._last_frame >= COALESCE_SECONDS:
             await self._flush(now)
@@ -134,6 +179,8 @@ class LiveInterview:
 
     async def done(self, reply: Reply) -> None:
         await self._flush()
+        if self.voice is not None:
+            self.voice.said_all()
         self._last_frame = float("-inf")  # the next message's first words go out at once
         if reply.message is None:
             return
@@ -190,10 +237,11 @@ class LiveInterview:
                 await self.wait_for_assessment()
 
     async def on_answer(self, event: AnswerEvent) -> None:
+        spoken = await self.spoken(event)
         async with self.lock:
             async with self.db.writing() as session:
                 recorded = await self.service(session).record_answer(
-                    self.user_id, self.interview_id, event.client_msg_id, event.text
+                    self.user_id, self.interview_id, event.client_msg_id, event.text, spoken=spoken
                 )
             # Committed: now it may be acknowledged.
             await self.send(
@@ -204,6 +252,9 @@ class LiveInterview:
                     "duplicate": recorded.duplicate,
                 }
             )
+            if self.voice is not None and recorded.ack:
+                self.voice.say(recorded.ack)
+                self.voice.said_all()
             if recorded.duplicate:
                 async with self.db.writing() as session:
                     reply = await self.service(session).reply_after(
@@ -213,6 +264,88 @@ class LiveInterview:
             else:
                 reply = await self.respond(recorded.decision)
             await self.after(reply)
+
+    async def spoken(self, event: AnswerEvent) -> SpokenAnswer | None:
+        """For an answer that was heard on this connection: how it was heard, the speech services it used,
+        and its recording (stored now, before the transaction, if the candidate opted in)."""
+        if self.voice is None:
+            return None
+        heard = self.voice.heard.pop(event.client_msg_id, None)
+        calls = self.voice.usage.take_calls()
+        if heard is None:
+            return SpokenAnswer({}, calls) if calls else None
+        speech = dict(heard.speech)
+        if event.text.strip() != heard.text:
+            # The candidate corrected the transcript: these are their words now, whatever was heard.
+            speech.update(edited=True, low_confidence=False)
+        recording = None
+        if self.store_audio:
+            data = recording_of(heard)
+            key = await BlobStore(self.settings.audio_dir).put(data)
+            recording = {
+                "blob_key": key,
+                "format": "wav",
+                "sample_rate": SAMPLE_RATE,
+                "duration_s": speech["duration_s"],
+                "size_bytes": len(data),
+                "model": speech["model"],
+                "confidence": speech["confidence"],
+            }
+        return SpokenAnswer(speech, [transcription_call(heard), *calls], recording)
+
+    async def on_voice_start(self, event: VoiceStartEvent) -> None:
+        if event.sample_rate != SAMPLE_RATE:
+            raise VoiceError(
+                "wrong_sample_rate",
+                f"Send audio at {SAMPLE_RATE} Hz (16-bit mono PCM); {event.sample_rate} Hz was announced.",
+            )
+        status = self.speech.stt.status() if self.speech is not None else None
+        if self.speech is None or status is None or not status.available:
+            reason = status.reason if status is not None else "speech is not configured on this server"
+            await self.send({"type": "voice.state", "state": "unavailable", "reason": reason})
+            raise VoiceError("voice_unavailable", f"Voice is not available here ({reason}). Typing works.")
+        async with self.db.session() as session:
+            interview = await self.service(session).get(self.user_id, self.interview_id)
+            snapshot = snapshot_of(interview)
+            self.store_audio = bool(interview.options.get("store_audio", False))
+        if self.voice is not None:
+            await self.voice.close()
+        speaks = event.speak and self.speech.tts.status().available
+        self.voice = VoiceChannel(
+            self.speech,
+            self.settings,
+            send=self.send,
+            send_bytes=self.ws.send_bytes,
+            submit=self.submit_heard,
+            vocabulary=interview_vocabulary(snapshot.cv, snapshot.job),
+            speak=speaks,
+            auto_send=event.auto_send,
+        )
+        await self.send({"type": "voice.state", "state": "listening", "speaks": speaks})
+
+    async def submit_heard(self, transcript_id: str, text: str) -> None:
+        """A heard answer sent for the candidate (automatic turn-taking)."""
+        await self.guarded(self.on_answer(AnswerEvent(type="answer", client_msg_id=transcript_id, text=text)))
+
+    async def on_voice_stop(self) -> None:
+        await self.close_voice()
+        await self.send({"type": "voice.state", "state": "off"})
+
+    async def close_voice(self) -> None:
+        """Voice off (or the socket gone): stop listening and speaking, and record what the voice used."""
+        if self.voice is None:
+            return
+        voice, self.voice = self.voice, None
+        await voice.close()
+        calls = voice.usage.take_calls()
+        if calls:
+            async with self.db.writing() as session:
+                await self.service(session).record_calls(self.user_id, self.interview_id, calls)
+
+    async def on_audio(self, data: bytes) -> None:
+        if self.voice is None:
+            raise VoiceError("voice_not_started", "Send a voice.start event before audio frames.")
+        await self.voice.feed(data)
 
     async def on_control(self, event: ControlEvent) -> None:
         async with self.lock:
@@ -263,17 +396,37 @@ class LiveInterview:
             detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "not valid JSON"
             await self.error("invalid_event", f"That message is not a valid event: {detail}.")
             return
+        await self.guarded(self.dispatch(event))
+
+    async def dispatch(self, event: ClientEvent) -> None:
+        if isinstance(event, PingEvent):
+            await self.send({"type": "pong"})
+        elif isinstance(event, AnswerEvent):
+            await self.on_answer(event)
+        elif isinstance(event, ControlEvent):
+            await self.on_control(event)
+        elif isinstance(event, ActivityEvent):
+            await self.on_activity(event)
+        elif isinstance(event, VoiceStartEvent):
+            await self.on_voice_start(event)
+        elif isinstance(event, VoiceStopEvent):
+            await self.on_voice_stop()
+        elif isinstance(event, VoiceTalkEvent):
+            if self.voice is None:
+                raise VoiceError("voice_not_started", "Send a voice.start event before push-to-talk.")
+            await self.voice.talk(event.down)
+        else:
+            if self.voice is not None:
+                self.voice.playback(event.state == "playing")
+
+    async def guarded(self, work: Awaitable[None]) -> None:
+        """Run one event's work; what it refuses becomes an `error` event and the interview goes on."""
         try:
-            if isinstance(event, PingEvent):
-                await self.send({"type": "pong"})
-            elif isinstance(event, AnswerEvent):
-                await self.on_answer(event)
-            elif isinstance(event, ControlEvent):
-                await self.on_control(event)
-            else:
-                await self.on_activity(event)
+            await work
         except AppError as exc:
             await self.error(exc.code, exc.detail)
+        except VoiceError as exc:
+            await self.error(exc.code, exc.message)
         except OperationalError:
             log.warning("database_busy", interview_id=str(self.interview_id))
             await self.error(
@@ -322,7 +475,7 @@ async def live(ws: WebSocket, interview_id: uuid.UUID) -> None:
             if message["type"] == "websocket.disconnect":
                 return
             if message.get("bytes") is not None:
-                await live_interview.error("unsupported_frame", "Send JSON text frames.")
+                await live_interview.guarded(live_interview.on_audio(message["bytes"]))
                 continue
             await live_interview.handle(message.get("text") or "")
     except WebSocketDisconnect:
@@ -330,3 +483,5 @@ async def live(ws: WebSocket, interview_id: uuid.UUID) -> None:
     except Exception:
         log.exception("live_interview_error", interview_id=str(interview_id))
         await ws.close(code=1011, reason="internal error")
+    finally:
+        await live_interview.close_voice()
