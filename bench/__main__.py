@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import cv, interviews, load_me, machine, speech
+from bench import cv, interviews, load_me, machine, speech, voice_live
 from bench.cv import ACCURACY_BARS, FileTiming
 from bench.interviews import InterviewBench
 from bench.load_me import DatabaseRun
@@ -269,6 +269,8 @@ def main() -> None:
     live = interviews.run()
     _say("Speech ...")
     spoken = speech.markdown(asyncio.run(speech.measure()))
+    _say("A spoken turn over the live socket ...")
+    spoken_turn = voice_live.markdown(voice_live.run())
 
     doc = [
         "# Benchmarks",
@@ -319,6 +321,10 @@ def main() -> None:
         "## Speech",
         "",
         *spoken,
+        "",
+        "### A spoken turn, end to end",
+        "",
+        *spoken_turn,
         "",
     ]
     doc.append(f"The whole bench took {time.perf_counter() - started:.0f} s.")
