@@ -267,3 +267,34 @@ async def test_talking_over_the_interviewer_stops_its_voice(
             await ws.send(json.dumps({"type": "playback", "state": "idle"}))
             final, _ = await events_until(ws, "transcript.final")
         assert "kubernetes" in final["text"].lower()
+
+
+async def test_voice_options_change_while_voice_is_on(
+    live_server: LiveServer, http: httpx.AsyncClient, user: SignedIn, speech_pcm: Callable[[str], bytes]
+) -> None:
+    """The browser's "review before sending" switch, turned on while the candidate speaks: what was heard
+    so far is kept, and the answer waits for the candidate instead of being sent."""
+    iid = (await create_interview(http, user, question_count=3))["id"]
+    first = "At my last company I led the migration of our payments service to Kubernetes."
+    second = "I planned the rollout and cut the deploy time from two hours to fifteen minutes."
+    async with connect(url(live_server, iid, user), max_size=1 << 22) as ws:
+        await opened(ws)
+        await start_voice(ws, speak=False, auto_send=True)
+        async with Microphone(ws) as mic:
+            mic.say(speech_pcm(first))
+            speaking, _ = await until(ws, "voice.state")
+            assert speaking["state"] == "speaking"
+            while not mic.queue.empty():  # the first sentence is all sent: mid-answer
+                await asyncio.sleep(0.01)
+            options = {"type": "voice.start", "sample_rate": 16000, "speak": False, "auto_send": False}
+            await ws.send(json.dumps(options))
+            mic.say(speech_pcm(second))
+            final, _ = await events_until(ws, "transcript.final")
+            await ws.send(json.dumps({"type": "ping"}))
+            _pong, seen = await events_until(ws, "pong")
+        assert "kubernetes" in final["text"].lower()
+        assert "deploy time" in final["text"].lower()
+        assert not [e for e in seen if isinstance(e, dict) and e["type"] == "ack"]
+
+    transcript = (await http.get(f"/api/v1/interviews/{iid}/transcript", headers=user.headers)).json()
+    assert [m for m in transcript["messages"] if m["role"] == "candidate"] == []

@@ -304,13 +304,15 @@ class LiveInterview:
             reason = status.reason if status is not None else "speech is not configured on this server"
             await self.send({"type": "voice.state", "state": "unavailable", "reason": reason})
             raise VoiceError("voice_unavailable", f"Voice is not available here ({reason}). Typing works.")
+        speaks = event.speak and self.speech.tts.status().available
+        if self.voice is not None:
+            # Already on: new options apply from now; what is being heard or said carries on.
+            self.voice.speak, self.voice.auto_send = speaks, event.auto_send
+            return
         async with self.db.session() as session:
             interview = await self.service(session).get(self.user_id, self.interview_id)
             snapshot = snapshot_of(interview)
             self.store_audio = bool(interview.options.get("store_audio", False))
-        if self.voice is not None:
-            await self.voice.close()
-        speaks = event.speak and self.speech.tts.status().available
         self.voice = VoiceChannel(
             self.speech,
             self.settings,

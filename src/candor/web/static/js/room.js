@@ -1,6 +1,9 @@
 // The interview room: a WebSocket to /api/v1/interviews/{id}/live (protocol: docs/protocol.md).
 // The draft lives in localStorage until the server acknowledges it, so a reload or a dropped
 // connection never loses an answer; a resend reuses its client_msg_id, which the server deduplicates.
+// Voice (voice.js) rides on the same socket.
+
+import { Voice } from "./voice.js";
 
 const room = document.getElementById("room");
 const answerForm = document.getElementById("answer-form");
@@ -30,6 +33,8 @@ function start() {
   let resendAfterQuestion = false;
   let timerHandle = null;
   let pingHandle = null;
+  let voiceDraftId = null; // the transcript the answer box holds for review, sent as its client_msg_id
+  const heard = new Map(); // spoken answers the server sends for us: transcript_id -> text
 
   const seen = new Set([...transcript.querySelectorAll("[data-seq]")].map((li) => li.dataset.seq));
   textarea.value = localStorage.getItem(draftKey) || "";
@@ -115,22 +120,53 @@ function start() {
   function sendAnswer() {
     const text = textarea.value.trim();
     if (!text || !awaitingAnswer) return;
-    const msg = { type: "answer", client_msg_id: crypto.randomUUID(), text };
+    const msg = { type: "answer", client_msg_id: voiceDraftId || crypto.randomUUID(), text };
+    voiceDraftId = null;
     localStorage.setItem(pendingKey, JSON.stringify(msg));
     setEnabled(false);
     if (!send(msg)) showBanner("Not connected. Your answer is kept and will be sent when the connection is back.");
   }
+
+  function keepDraft(text) {
+    textarea.value = textarea.value.trim() ? `${textarea.value.trim()} ${text}` : text;
+    localStorage.setItem(draftKey, textarea.value);
+  }
+
+  // A spoken answer, as heard: sent by the server itself, or put in the answer box to check first.
+  function onHeard(ev, review) {
+    if (review) {
+      keepDraft(ev.text);
+      voiceDraftId = ev.transcript_id;
+      textarea.focus();
+      say(`We heard: ${ev.text}. Correct it if needed, then send.`);
+      return;
+    }
+    heard.set(ev.transcript_id, ev.text);
+    setEnabled(false);
+  }
+
+  const voiceRoot = $("voice");
+  const voice = voiceRoot
+    ? new Voice(voiceRoot, {
+        send,
+        sendAudio: (pcm) => socket && socket.readyState === WebSocket.OPEN && socket.send(pcm),
+        heard: onHeard,
+        problem: showBanner,
+      })
+    : null;
 
   function finish() {
     finished = true;
     setEnabled(false);
     stopTimer();
     answerForm.hidden = true;
+    if (voice && voice.on) voice.stop();
     $("done").hidden = false;
     $("done-text").textContent = "The interview is over. Your assessment is being written.";
   }
 
   function onEvent(ev) {
+    if (voice && voice.handle(ev)) return;
     switch (ev.type) {
       case "state":
         if (ev.question_no && ev.of) progress.textContent = `Question ${ev.question_no} of ${ev.of}`;
@@ -178,6 +214,11 @@ function start() {
           localStorage.removeItem(draftKey);
           textarea.value = "";
         }
+        const spoken = heard.get(ev.client_msg_id);
+        if (spoken !== undefined) {
+          heard.delete(ev.client_msg_id);
+          if (!ev.duplicate) bubble("You", spoken, "answer", false);
+        }
         stopTimer();
         if (ev.text) {
           bubble("Interviewer", ev.text, "ack", false);
@@ -195,6 +236,14 @@ function start() {
         if (ev.code === "not_expecting_answer" || ev.code === "invalid_state") {
           localStorage.removeItem(pendingKey);
         }
+        if (heard.size && (ev.code === "not_expecting_answer" || ev.code === "busy")) {
+          // A spoken answer the server could not take: nothing said is lost, it waits in the answer box.
+          for (const text of heard.values()) keepDraft(text);
+          heard.clear();
+          showBanner(`${ev.message} What you said is in the answer box: send it when the interviewer is ready.`);
+          if (!finished) setEnabled(awaitingAnswer || ev.code === "not_expecting_answer");
+          break;
+        }
         showBanner(ev.message);
         if (!finished) setEnabled(awaitingAnswer || ev.code === "not_expecting_answer");
         break;
@@ -206,14 +255,20 @@ function start() {
   function connect() {
     const scheme = window.location.protocol === "https:" ? "wss" : "ws";
     socket = new WebSocket(`${scheme}://${window.location.host}/api/v1/interviews/${id}/live`);
+    socket.binaryType = "arraybuffer";
     socket.addEventListener("open", () => {
       if (attempts) showBanner("");
       attempts = 0;
       resendAfterQuestion = Boolean(pending());
       window.clearInterval(pingHandle);
       pingHandle = window.setInterval(() => send({ type: "ping" }), 25000);
+      if (voice) voice.reconnected();
     });
     socket.addEventListener("message", (m) => {
+      if (m.data instanceof ArrayBuffer) {
+        if (voice) voice.audio(m.data);
+        return;
+      }
       try {
         onEvent(JSON.parse(m.data));
       } catch (err) {
@@ -225,6 +280,13 @@ function start() {
       if (live) live.remove();
       live = null;
       setEnabled(false);
+      if (voice) voice.disconnected();
+      // A spoken answer not yet acknowledged may or may not be stored: resend it under its transcript id,
+      // which the server deduplicates, as a typed answer would be.
+      for (const [client_msg_id, text] of heard) {
+        localStorage.setItem(pendingKey, JSON.stringify({ type: "answer", client_msg_id, text }));
+      }
+      heard.clear();
       if (e.code === 4401) {
         window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
         return;
