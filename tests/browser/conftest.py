@@ -8,6 +8,7 @@ missing asset, an exception in our scripts) and dialogs (an injected `alert`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -102,16 +103,24 @@ async def server(settings: Settings) -> AsyncIterator[AppServer]:
         await running.stop()
 
 
-@pytest.fixture(scope="session")
-async def chromium() -> AsyncIterator[Browser]:
+@contextlib.asynccontextmanager
+async def launch_chromium(*extra_args: str) -> AsyncIterator[Browser]:
+    """Debian's Chromium, headless, with `extra_args` beside the usual ones; skips when it is missing."""
     if not HAVE_CHROMIUM:
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (`make browser` installs it)")
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        args = [*CHROMIUM_ARGS, *extra_args]
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
         try:
             yield browser
         finally:
             await browser.close()
+
+
+@pytest.fixture(scope="session")
+async def chromium() -> AsyncIterator[Browser]:
+    async with launch_chromium() as browser:
+        yield browser
 
 
 @dataclass

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from candor.providers.speech import BlockingPool, PiperOptions, PiperTTS
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, HAVE_CHROMIUM, OpenTab
+from tests.browser.conftest import DESKTOP, OpenTab, launch_chromium
 from tests.browser.flows import ROOM_SETTLED, answer, prepare_interview, sign_up
 from tests.speech.sounds import word_errors
 
@@ -52,21 +52,14 @@ def spoken_answer(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 async def chromium(spoken_answer: Path) -> AsyncIterator[Browser]:
     """Chromium whose microphone plays `spoken_answer` once, from the moment a page opens it."""
-    if not HAVE_CHROMIUM:
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (`make browser` installs it)")
-    args = [
-        *CHROMIUM_ARGS,
+    fake_microphone = (
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-audio-capture={spoken_answer}%noloop",
         "--autoplay-policy=no-user-gesture-required",
-    ]
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        try:
-            yield browser
-        finally:
-            await browser.close()
+    )
+    async with launch_chromium(*fake_microphone) as browser:
+        yield browser
 
 
 async def transcript(page: Page, interview_id: str) -> list[dict[str, Any]]:

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from fastapi import Request
-from python_multipart import MultipartParser
-from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
 
 from candor.core.errors import InvalidInput, UnsupportedMediaType
+from candor.core.multipart import read_multipart
 from candor.documents.errors import DocumentTooLarge
 
 MAX_FIELD_BYTES = 512 * 1024  # a pasted job description, with room to spare
@@ -23,14 +22,6 @@ class UploadForm:
     fields: dict[str, str] = field(default_factory=dict)
     filename: str | None = None
     data: bytes | None = None
-
-
-@dataclass
-class _Part:
-    name: str = ""
-    filename: str | None = None
-    is_file: bool = False
-    buffer: bytearray = field(default_factory=bytearray)
 
 
 def _too_large(limit: int) -> DocumentTooLarge:
@@ -57,73 +48,17 @@ async def read_upload(request: Request, max_file_bytes: int) -> UploadForm:
             'or as JSON {"kind": ..., "text": ...}.'
         )
 
-    form = UploadForm()
-    part = _Part()
-    header_field = bytearray()
-    header_value = bytearray()
-    headers: dict[bytes, bytes] = {}
-    files_seen = 0
-
-    def on_part_begin() -> None:
-        nonlocal part
-        part = _Part()
-        headers.clear()
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        header_field.extend(data[start:end])
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        header_value.extend(data[start:end])
-
-    def on_header_end() -> None:
-        headers[bytes(header_field).lower()] = bytes(header_value)
-        header_field.clear()
-        header_value.clear()
-
-    def on_headers_finished() -> None:
-        nonlocal files_seen
-        _, disp = parse_options_header(headers.get(b"content-disposition", b""))
-        part.name = disp.get(b"name", b"").decode("utf-8", "replace")
-        if b"filename" in disp:
-            part.is_file = True
-            part.filename = disp[b"filename"].decode("utf-8", "replace")[:255] or None
-            files_seen += 1
-            if files_seen > 1:
-                raise InvalidInput("Upload one file at a time.")
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        part.buffer.extend(data[start:end])
-        limit = max_file_bytes if part.is_file else MAX_FIELD_BYTES
-        if len(part.buffer) > limit:
-            if part.is_file:
-                raise _too_large(max_file_bytes)
-            raise InvalidInput(f"The field '{part.name}' is too long.")
-
-    def on_part_end() -> None:
-        if part.is_file:
-            form.filename, form.data = part.filename, bytes(part.buffer)
-        elif part.name:
-            form.fields[part.name] = part.buffer.decode("utf-8", "replace")
-
-    parser = MultipartParser(
+    form = await read_multipart(
+        request,
         params[b"boundary"],
-        {
-            "on_part_begin": on_part_begin,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_headers_finished": on_headers_finished,
-        },
+        max_file_bytes=max_file_bytes,
+        max_field_bytes=MAX_FIELD_BYTES,
+        too_large=_too_large,
+        one_file="Upload one file at a time.",
     )
-    try:
-        async for chunk in request.stream():
-            parser.write(chunk)
-        parser.finalize()
-    except MultipartParseError:
-        raise InvalidInput("The upload was cut off or malformed. Try sending it again.") from None
-    return form
+    if form.file is None:
+        return UploadForm(form.fields)
+    return UploadForm(form.fields, form.file.filename, form.file.data)
 
 
 async def _read_small_body(request: Request) -> bytes:

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fastapi import Request
-from python_multipart import MultipartParser
-from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
 
 from candor.core.errors import InvalidInput
+from candor.core.multipart import read_multipart
 from candor.speech.errors import AudioTooLarge, UnsupportedAudio
 
 MAX_FIELD_BYTES = 4 * 1024
@@ -30,15 +29,6 @@ class AudioUpload:
     content_type: str = ""
     type_params: dict[str, str] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class _Part:
-    name: str = ""
-    filename: str | None = None
-    content_type: bytes = b""
-    is_file: bool = False
-    buffer: bytearray = field(default_factory=bytearray)
 
 
 def too_large(limit: int) -> AudioTooLarge:
@@ -80,73 +70,18 @@ async def _read_body(request: Request, max_bytes: int) -> bytes:
 
 
 async def _read_multipart(request: Request, boundary: bytes, max_bytes: int) -> AudioUpload:
-    fields: dict[str, str] = {}
-    found: list[_Part] = []
-    part = _Part()
-    header_field = bytearray()
-    header_value = bytearray()
-    headers: dict[bytes, bytes] = {}
-
-    def on_part_begin() -> None:
-        nonlocal part
-        part = _Part()
-        headers.clear()
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        header_field.extend(data[start:end])
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        header_value.extend(data[start:end])
-
-    def on_header_end() -> None:
-        headers[bytes(header_field).lower()] = bytes(header_value)
-        header_field.clear()
-        header_value.clear()
-
-    def on_headers_finished() -> None:
-        _, disposition = parse_options_header(headers.get(b"content-disposition", b""))
-        part.name = disposition.get(b"name", b"").decode("utf-8", "replace")
-        part.content_type = headers.get(b"content-type", b"")
-        if b"filename" in disposition:
-            part.is_file = True
-            part.filename = disposition[b"filename"].decode("utf-8", "replace")[:255] or None
-            if found:
-                raise InvalidInput("Send one recording at a time.")
-            found.append(part)
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        part.buffer.extend(data[start:end])
-        if part.is_file and len(part.buffer) > max_bytes:
-            raise too_large(max_bytes)
-        if not part.is_file and len(part.buffer) > MAX_FIELD_BYTES:
-            raise InvalidInput(f"The field '{part.name}' is too long.")
-
-    def on_part_end() -> None:
-        if not part.is_file and part.name:
-            fields[part.name] = part.buffer.decode("utf-8", "replace").strip()
-
-    parser = MultipartParser(
+    form = await read_multipart(
+        request,
         boundary,
-        {
-            "on_part_begin": on_part_begin,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_headers_finished": on_headers_finished,
-        },
+        max_file_bytes=max_bytes,
+        max_field_bytes=MAX_FIELD_BYTES,
+        too_large=too_large,
+        one_file="Send one recording at a time.",
     )
-    try:
-        async for chunk in request.stream():
-            parser.write(chunk)
-        parser.finalize()
-    except MultipartParseError:
-        raise InvalidInput("The upload was cut off or malformed. Try sending it again.") from None
-    if not found:
+    if form.file is None:
         raise InvalidInput("Attach the recording as a 'file' part of the form.")
-    file = found[0]
-    media, params = parse_options_header(file.content_type)
+    media, params = parse_options_header(form.file.content_type)
+    fields = {name: value.strip() for name, value in form.fields.items()}
     return AudioUpload(
-        bytes(file.buffer), file.filename, media.decode("latin-1").lower(), _params(params), fields
+        form.file.data, form.file.filename, media.decode("latin-1").lower(), _params(params), fields
     )
