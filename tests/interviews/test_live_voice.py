@@ -85,11 +85,18 @@ class Microphone:
         for at in range(0, len(pcm), FRAME_BYTES):
             self.queue.put_nowait(pcm[at : at + FRAME_BYTES])
 
+    async def said(self) -> None:
+        """Until everything given to `say` has been sent."""
+        await self.queue.join()
+
     async def _run(self) -> None:
         quiet = silence(100)
         while True:
-            frame = self.queue.get_nowait() if not self.queue.empty() else quiet
-            await self.ws.send(frame)
+            if self.queue.empty():
+                await self.ws.send(quiet)
+            else:
+                await self.ws.send(self.queue.get_nowait())
+                self.queue.task_done()
             await asyncio.sleep(0.02)
 
 
@@ -284,8 +291,7 @@ async def test_voice_options_change_while_voice_is_on(
             mic.say(speech_pcm(first))
             speaking, _ = await until(ws, "voice.state")
             assert speaking["state"] == "speaking"
-            while not mic.queue.empty():  # the first sentence is all sent: mid-answer
-                await asyncio.sleep(0.01)
+            await mic.said()  # the first sentence is all sent: mid-answer
             options = {"type": "voice.start", "sample_rate": 16000, "speak": False, "auto_send": False}
             await ws.send(json.dumps(options))
             mic.say(speech_pcm(second))
