@@ -239,7 +239,7 @@ class LiveInterview:
     async def on_answer(self, event: AnswerEvent) -> None:
         spoken = await self.spoken(event)
         async with self.lock:
-            async with self.db.writing() as session:
+            async with self.db.writing(urgent=True) as session:
                 recorded = await self.service(session).record_answer(
                     self.user_id, self.interview_id, event.client_msg_id, event.text, spoken=spoken
                 )
