@@ -32,7 +32,7 @@ from candor.interviews.turns import Decision, Reply
 from candor.interviews.voice import speak, words
 from candor.providers.llm.base import LLMProvider
 from candor.providers.speech.base import SAMPLE_RATE
-from candor.speech.engines import SpeechEngines
+from candor.speech.engines import SpeechEngines, voice_unavailable
 from candor.speech.vocabulary import interview_vocabulary
 from candor.worker.queue import JobQueue
 
@@ -299,9 +299,8 @@ class LiveInterview:
                 "wrong_sample_rate",
                 f"Send audio at {SAMPLE_RATE} Hz (16-bit mono PCM); {event.sample_rate} Hz was announced.",
             )
-        status = self.speech.stt.status() if self.speech is not None else None
-        if self.speech is None or status is None or not status.available:
-            reason = status.reason if status is not None else "speech is not configured on this server"
+        reason = voice_unavailable(self.speech)
+        if reason is not None or self.speech is None:
             await self.send({"type": "voice.state", "state": "unavailable", "reason": reason})
             raise VoiceError("voice_unavailable", f"Voice is not available here ({reason}). Typing works.")
         speaks = event.speak and self.speech.tts.status().available

@@ -60,6 +60,14 @@ class SpeechEngines:
         self.pool.close()
 
 
+def voice_unavailable(speech: SpeechEngines | None) -> str | None:
+    """Why spoken answers cannot be heard here, or None when they can (the models load on first use)."""
+    if speech is None:
+        return "speech is not configured on this server"
+    status = speech.stt.status()
+    return None if status.available else (status.reason or "no speech-to-text engine")
+
+
 def turn_config(settings: Settings) -> TurnConfig:
     """Turn-taking timings from settings; the rest keep `TurnConfig`'s defaults."""
     return TurnConfig(

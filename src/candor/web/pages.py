@@ -31,7 +31,7 @@ from candor.interviews.errors import AssessmentNotFound
 from candor.interviews.models import Interview, InterviewState, JobState, MessageRole
 from candor.interviews.schemas import InterviewCreate, InterviewOptionsIn
 from candor.interviews.service import InterviewService
-from candor.speech.engines import SpeechEngines
+from candor.speech.engines import voice_unavailable
 from candor.web.auth import CsrfField, PageUser, check_form_csrf
 from candor.web.auth import router as auth_router
 from candor.web.charts import LABELS, line_charts, rubric_bars
@@ -236,18 +236,9 @@ async def room(
             "finished": interview.state in FINISHED,
             "live": interview.state in UNFINISHED or interview.state in FINISHED,
             "candidate": MessageRole.CANDIDATE,
-            "voice_unavailable": voice_unavailable(request),
+            "voice_unavailable": voice_unavailable(getattr(request.app.state, "speech", None)),
         },
     )
-
-
-def voice_unavailable(request: Request) -> str | None:
-    """Why this server cannot hear spoken answers, or None when it can (the models load on first use)."""
-    speech: SpeechEngines | None = getattr(request.app.state, "speech", None)
-    if speech is None:
-        return "speech is not configured"
-    status = speech.stt.status()
-    return None if status.available else (status.reason or "no speech-to-text engine")
 
 
 @router.get("/app/interviews/{interview_id}/feedback", response_class=HTMLResponse)

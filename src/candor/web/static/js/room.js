@@ -241,10 +241,9 @@ function start() {
           for (const text of heard.values()) keepDraft(text);
           heard.clear();
           showBanner(`${ev.message} What you said is in the answer box: send it when the interviewer is ready.`);
-          if (!finished) setEnabled(awaitingAnswer || ev.code === "not_expecting_answer");
-          break;
+        } else {
+          showBanner(ev.message);
         }
-        showBanner(ev.message);
         if (!finished) setEnabled(awaitingAnswer || ev.code === "not_expecting_answer");
         break;
       default:

@@ -10,14 +10,17 @@ const STATE_TEXT = {
   off: "Voice is off.",
 };
 const PTT_TEXT = "Hold the button (or Space on it) while you speak.";
+const DEFAULT_PREFS = { device: "", ptt: false, review: false, muted: false, volume: 1 };
 
 function loadPrefs() {
   try {
-    return { device: "", ptt: false, review: false, muted: false, volume: 1, ...JSON.parse(localStorage.getItem(PREFS_KEY) || "{}") };
+    return { ...DEFAULT_PREFS, ...JSON.parse(localStorage.getItem(PREFS_KEY) || "{}") };
   } catch {
-    return { device: "", ptt: false, review: false, muted: false, volume: 1 };
+    return { ...DEFAULT_PREFS };
   }
 }
+
+const unavailableText = (reason) => `Voice is not available on this server (${reason}). Typing works.`;
 
 function micProblem(err) {
   switch (err && err.name) {
@@ -79,7 +82,7 @@ export class Voice {
     if (!this.available) {
       el.toggle.disabled = true;
       el.state.textContent = this.root.dataset.unavailable
-        ? `Voice is not available on this server (${this.root.dataset.unavailable}). Typing works.`
+        ? unavailableText(this.root.dataset.unavailable)
         : "This browser cannot record audio here. Typing works.";
       return;
     }
@@ -95,7 +98,7 @@ export class Voice {
     });
     el.review.addEventListener("change", () => {
       this.save({ review: el.review.checked });
-      if (this.on) this.hooks.send(this.startEvent()); // takes effect from the next answer
+      if (this.on) this.hooks.send(this.startEvent()); // applies from now; what is being heard carries on
     });
     el.mute.addEventListener("change", () => {
       this.save({ muted: el.mute.checked });
@@ -265,11 +268,9 @@ export class Voice {
           this.root.dataset.unavailable = ev.reason || "unavailable";
           this.stop();
           el.toggle.disabled = true;
-          el.state.textContent = `Voice is not available on this server (${ev.reason}). Typing works.`;
-        } else if (this.on && !(this.prefs.ptt && ev.state === "listening")) {
-          el.state.textContent = STATE_TEXT[ev.state] || "";
+          el.state.textContent = unavailableText(ev.reason);
         } else if (this.on) {
-          el.state.textContent = PTT_TEXT;
+          el.state.textContent = this.prefs.ptt && ev.state === "listening" ? PTT_TEXT : STATE_TEXT[ev.state] || "";
         }
         return true;
       case "transcript.partial":
