@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _DATA = Path(__file__).parent / "data" / "skills.toml"
@@ -53,10 +53,16 @@ def is_known_skill(name: str) -> bool:
 
 def find_skills(text: str) -> list[str]:
     """Canonical skills mentioned anywhere in free text, in order of first mention, without repeats."""
+    return list(_find_skills(text))
+
+
+@lru_cache(maxsize=4096)
+def _find_skills(text: str) -> tuple[str, ...]:
+    # Cached: the interviewer reads the same question texts turn after turn, and the pattern is costly.
     vocab = vocabulary()
     seen: dict[str, None] = {}
     for match in vocab.pattern.finditer(text):
         canonical = vocab.by_alias.get(_key(match.group(0)))
         if canonical:
             seen.setdefault(canonical, None)
-    return list(seen)
+    return tuple(seen)

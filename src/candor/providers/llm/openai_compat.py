@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncGenerator, Mapping
 from datetime import UTC, datetime
 
+import httpx2  # the HTTP client the openai SDK is built on
 import openai
 from openai.types.chat import (
     ChatCompletionAssistantMessageParam,
@@ -42,6 +43,9 @@ from candor.providers.llm.pricing import PriceTable
 PLACEHOLDER_API_KEY = "not-needed"
 
 
+CONNECTION_LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=1000, keepalive_expiry=120)
+
+
 class OpenAICompatibleProvider:
     """One model on one OpenAI-compatible endpoint.
 
@@ -70,6 +74,9 @@ class OpenAICompatibleProvider:
             api_key=api_key or PLACEHOLDER_API_KEY,
             timeout=timeout_s,
             max_retries=0,
+            # Every live interview may be waiting for a reply at once: keep that many connections open (the
+            # SDK keeps 100, and for 5 s), so a turn does not pay for a new connection.
+            http_client=openai.DefaultAsyncHttpxClient(limits=CONNECTION_LIMITS),
         )
 
     def __repr__(self) -> str:
