@@ -139,6 +139,7 @@ class Overhead:
 @dataclass(frozen=True)
 class LiveRun:
     concurrency: int
+    workers: int  # uvicorn worker processes serving the interviews
     connected: int
     ack: Summary
     first_token: Summary
@@ -198,8 +199,15 @@ def _say(message: str) -> None:
 
 
 def _cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its live children (uvicorn's workers, when it runs several)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / load_me.CLOCK_TICKS
+    own = (int(fields[11]) + int(fields[12])) / load_me.CLOCK_TICKS
+    children = [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+    return own + sum(_cpu_seconds(child) for child in children)
 
 
 @contextlib.contextmanager
@@ -474,7 +482,13 @@ async def _check_transcripts(base: str, candidates: list[_Candidate]) -> tuple[i
 
 
 async def _live(
-    base: str, server_pid: int, provider_url: str, provider_pid: int, interviews: list[_Interview], seed: int
+    base: str,
+    server_pid: int,
+    provider_url: str,
+    provider_pid: int,
+    interviews: list[_Interview],
+    seed: int,
+    workers: int,
 ) -> LiveRun:
     rng = random.Random(seed)
     low, high = THINK_SECONDS
@@ -513,6 +527,7 @@ async def _live(
         errors.update(c.errors)
     return LiveRun(
         concurrency=n,
+        workers=workers,
         connected=sum(c.connected for c in candidates),
         ack=Summary.of(acks),
         first_token=Summary.of(firsts),
@@ -553,21 +568,25 @@ def _server_errors(log_path: Path) -> Counter[str]:
     return found
 
 
-def run(concurrencies: tuple[int, ...] = CONCURRENCIES) -> InterviewBench:
-    """Every concurrency against one server and one fake provider, each on interviews of its own."""
+def run(concurrencies: tuple[int, ...] = CONCURRENCIES, workers: int = 1) -> InterviewBench:
+    """Every concurrency against one server (of `workers` processes) and one fake provider, each on
+    interviews of its own."""
     with tempfile.TemporaryDirectory(prefix="candor-bench-") as tmp, _fake_provider() as (provider_url, ppid):
         data_dir = Path(tmp)
         url = f"sqlite+aiosqlite:///{data_dir / 'candor.db'}"
         load_me.migrate(url)
         providers = [{"name": "fake", "base_url": provider_url, "model": "fake-model", "api_key": "x"}]
-        with _environment(CANDOR_LLM_PROVIDERS=json.dumps(providers)), load_me.serve(url, data_dir) as served:
+        with (
+            _environment(CANDOR_LLM_PROVIDERS=json.dumps(providers)),
+            load_me.serve(url, data_dir, workers) as served,
+        ):
             base, pid = served
-            runs, setup = uvloop.run(_run_all(base, pid, provider_url, ppid, concurrencies))
+            runs, setup = uvloop.run(_run_all(base, pid, provider_url, ppid, concurrencies, workers))
         return InterviewBench(runs, setup, _server_errors(data_dir / "server.log"))
 
 
 async def _run_all(
-    base: str, pid: int, provider_url: str, provider_pid: int, concurrencies: tuple[int, ...]
+    base: str, pid: int, provider_url: str, provider_pid: int, concurrencies: tuple[int, ...], workers: int
 ) -> tuple[list[LiveRun], float]:
     started = time.perf_counter()
     interviews = await _create_interviews(base, sum(concurrencies))
@@ -578,7 +597,7 @@ async def _run_all(
     for n in concurrencies:
         _say(f"{n} live interviews ...")
         chosen = interviews[offset : offset + n]
-        runs.append(await _live(base, pid, provider_url, provider_pid, chosen, seed=n))
+        runs.append(await _live(base, pid, provider_url, provider_pid, chosen, seed=n, workers=workers))
         offset += n
     return runs, setup
 
@@ -587,7 +606,8 @@ def main() -> None:
     if sys.argv[1:] == ["fake-provider"]:
         _serve_fake_provider()
         return
-    bench = run(tuple(int(a) for a in sys.argv[1:]) or CONCURRENCIES)
+    workers = int(os.environ.get("BENCH_WORKERS", "1"))
+    bench = run(tuple(int(a) for a in sys.argv[1:]) or CONCURRENCIES, workers)
     for live in bench.runs:
         sys.stdout.write(f"{live}\n")
     sys.stdout.write(f"{bench.server_errors}\n")

@@ -89,7 +89,7 @@ def migrate(url: str) -> None:
 
 
 @contextmanager
-def serve(database_url: str, data_dir: Path) -> Iterator[tuple[str, int]]:
+def serve(database_url: str, data_dir: Path, workers: int = 1) -> Iterator[tuple[str, int]]:
     """A uvicorn subprocess serving the bench app; yields its base URL and pid, and always stops it."""
     port = _free_port()
     env = {
@@ -115,7 +115,7 @@ def serve(database_url: str, data_dir: Path) -> Iterator[tuple[str, int]]:
                 "--port",
                 str(port),
                 "--workers",
-                "1",
+                str(workers),
                 "--log-level",
                 "warning",
                 "--no-access-log",
