@@ -347,6 +347,8 @@ _FRAGMENT_WORDS = _word_set(
 _FRAGMENT_PHRASES = (("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of"))
 _BACKCHANNEL_WORDS = _word_set(
     "mm mmm hmm hm mhm uh huh um ah aha oh yeah yep yup ok okay right sure alright cool great nice"
+    # as speech-to-text also spells them, without the hyphen
+    " mmhmm mmhm mhmm mmmhmm uhhuh uhuh"
 )
 _BACKCHANNEL_PHRASES = (("i", "see"), ("got", "it"), ("all", "right"), ("sounds", "good"), ("makes", "sense"))
 
