@@ -124,7 +124,7 @@ async def test_timeout_moves_on_to_the_next_provider(
     server_a.always(Hang(seconds=5))
     server_b.script(Reply("From b."))
     chain = make_chain(
-        make_provider(server_a, "a", timeout_s=5), make_provider(server_b, "b"), attempts=2, timeout_s=0.25
+        make_provider(server_a, "a", timeout_s=5), make_provider(server_b, "b"), attempts=2, timeout_s=1.0
     )
 
     completion = await chain.complete(REQUEST)
@@ -209,7 +209,7 @@ async def test_stalled_stream_is_continued_by_the_next_provider(
 ) -> None:
     server_a.script(Reply("Tell me about yourself and your goals.", chunk_size=8, chunk_delay_s=5))
     server_b.script(Reply("me about yourself and your goals."))
-    chain = make_chain(make_provider(server_a, "a", timeout_s=5), make_provider(server_b, "b"), timeout_s=0.3)
+    chain = make_chain(make_provider(server_a, "a", timeout_s=5), make_provider(server_b, "b"), timeout_s=1.0)
 
     chunks, _ = await stream_text(chain)
 
@@ -240,7 +240,7 @@ async def test_complete_with_every_provider_down_names_each_failure(
 ) -> None:
     server_a.always(Unauthorized(403))
     server_b.always(Hang(seconds=5))
-    chain = make_chain(make_provider(server_a, "a"), make_provider(server_b, "b"), attempts=1, timeout_s=0.3)
+    chain = make_chain(make_provider(server_a, "a"), make_provider(server_b, "b", timeout_s=0.3), attempts=1)
 
     with pytest.raises(AllProvidersFailed) as caught:
         await chain.complete(REQUEST)
