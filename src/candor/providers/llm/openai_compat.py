@@ -75,9 +75,9 @@ class OpenAICompatibleProvider:
             timeout=timeout_s,
             max_retries=0,
             # The SDK's aiohttp transport parses HTTP in C: a streamed reply of 45 chunks took 1.8 ms of CPU
-            # against 2.9 ms over the default transport (50 at a time, bench's fake provider). Every live interview may be waiting for a reply at
-            # once: keep that many connections open (the SDK keeps 100, for 5 s), so a turn does not pay
-            # for a new connection.
+            # against 2.9 ms over the default transport (50 at a time, bench's fake provider). Every live
+            # interview may be waiting for a reply at once: keep that many connections open (the SDK keeps
+            # 100, for 5 s), so a turn does not pay for a new connection.
             http_client=openai.DefaultAioHttpClient(limits=CONNECTION_LIMITS),
         )
 
