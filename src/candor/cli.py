@@ -6,12 +6,16 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from alembic.config import Config
 
 from candor.core.config import Settings
+
+if TYPE_CHECKING:
+    from candor.documents.schemas import CVParse, JobParse
+    from candor.interviewer import Assessment, TurnRecord
 
 app = typer.Typer(help="Candor: self-hostable AI interview practice.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
@@ -138,13 +142,17 @@ def assess(
         Path | None, typer.Option(help="The candidate's CV, for CV improvements and role fit.")
     ] = None,
     job: Annotated[Path | None, typer.Option(help="The job description.")] = None,
+    built_in: Annotated[
+        bool,
+        typer.Option("--built-in", help="Use the built-in assessor even when CANDOR_LLM_PROVIDERS is set."),
+    ] = False,
 ) -> None:
-    """Score any interview transcript: a JSON list of {question, answer, reference_answer?}."""
+    """Score any interview transcript: a JSON list of {question, answer, reference_answer?}. With
+    CANDOR_LLM_PROVIDERS set, the models score it (checked against the transcript), as the server does."""
     from pydantic import TypeAdapter, ValidationError
 
     from candor.documents.schemas import CVParse, JobParse
     from candor.interviewer import TurnRecord
-    from candor.interviewer import assess as run_assessment
 
     try:
         turns = TypeAdapter(list[TurnRecord]).validate_json(transcript.read_bytes())
@@ -159,8 +167,27 @@ def assess(
         raise typer.Exit(2) from None
     cv_parse = CVParse.model_validate(_load_parse(cv, "cv")) if cv else None
     job_parse = JobParse.model_validate(_load_parse(job, "job")) if job else None
-    result = run_assessment(turns, cv_parse, job_parse)
+    result = asyncio.run(_assess(turns, cv_parse, job_parse, built_in=built_in))
     sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+
+
+async def _assess(
+    turns: list[TurnRecord], cv: CVParse | None, job: JobParse | None, *, built_in: bool
+) -> Assessment:
+    from candor.interviews.judge import assess_transcript
+    from candor.providers.llm.factory import build_llm_chain
+
+    settings = Settings()
+    model = (
+        None
+        if built_in or settings.assessment_engine == "built-in"
+        else build_llm_chain(settings.llm_providers)
+    )
+    try:
+        return (await assess_transcript(turns, cv, job, model)).assessment
+    finally:
+        if model is not None:
+            await model.aclose()
 
 
 @app.command()

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from candor.cli import app
 from tests.conftest import FIXTURES
+from tests.fakes.assessor import fair, grading
+from tests.fakes.openai_server import FakeOpenAIServer
 
 runner = CliRunner()
 CV = FIXTURES / "cvs" / "resumematcher_bruce_wayne_fullstack.pdf"
@@ -83,6 +85,25 @@ def test_assess_scores_a_transcript_and_uses_reference_answers(tmp_path: Path) -
     assert strong["average"] > weak["average"]
     again = runner.invoke(app, ["assess", str(transcript), "--cv", str(CV), "--job", str(JOB)])
     assert json.loads(again.stdout) == assessment  # the same transcript always gets the same scores
+
+
+def test_assess_uses_the_configured_model_unless_told_otherwise(tmp_path: Path) -> None:
+    transcript = tmp_path / "t.json"
+    transcript.write_text(json.dumps([{"question": "Tell me about a system you scaled.", "answer": STRONG}]))
+    with FakeOpenAIServer() as fake:
+        fake.always(grading(fair))
+        providers = json.dumps([{"name": "fake", "base_url": fake.base_url, "model": "m", "api_key": "k"}])
+        env = {"CANDOR_LLM_PROVIDERS": providers}
+
+        by_model = runner.invoke(app, ["assess", str(transcript)], env=env)
+        built_in = runner.invoke(app, ["assess", str(transcript), "--built-in"], env=env)
+
+        assert len(fake.requests) == 1  # --built-in asked no model
+    assert by_model.exit_code == 0, by_model.output
+    assessment = json.loads(by_model.stdout)
+    assert assessment["assessed_by"]["engine"] == "model"
+    assert [s["score"] for s in assessment["answers"][0]["scores"]] == [5] * 5
+    assert json.loads(built_in.stdout)["assessed_by"]["engine"] == "built-in"
 
 
 def test_assess_refuses_a_malformed_transcript(tmp_path: Path) -> None:

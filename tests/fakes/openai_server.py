@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -87,7 +87,15 @@ class MalformedBody:
     body: str = "<html>502 Bad Gateway</html>"
 
 
-Behaviour = Reply | RateLimited | ServerError | Unauthorized | Hang | Disconnect | MalformedBody
+@dataclass(frozen=True)
+class Compute:
+    """Decide the behaviour from the request's JSON body, as a real model reads what it was sent (run on
+    the server's thread; for replies that must depend on the request, whatever order requests come in)."""
+
+    decide: Callable[[dict[str, Any]], Reply | ServerError | MalformedBody]
+
+
+Behaviour = Reply | RateLimited | ServerError | Unauthorized | Hang | Disconnect | MalformedBody | Compute
 
 
 @dataclass(frozen=True)
@@ -212,6 +220,8 @@ class FakeOpenAIServer:
         with self._lock:
             self._requests.append(RecordedRequest(request.url.path, dict(request.headers), body))
             behaviour = self._script.popleft() if self._script else self.default
+        if isinstance(behaviour, Compute):
+            behaviour = behaviour.decide(body)
         model = str(body.get("model", "fake-model"))
         streamed = bool(body.get("stream"))
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
@@ -241,6 +251,8 @@ class FakeOpenAIServer:
                 return StreamingResponse(_sse(pieces, model, None, drop=True), media_type="text/event-stream")
             case Reply():
                 pass
+            case Compute():  # already decided above
+                raise AssertionError("unreachable")
 
         assert isinstance(behaviour, Reply)
         tokens_in = behaviour.tokens_in

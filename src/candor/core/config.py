@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         default_factory=list,
         description="OpenAI-compatible endpoints, tried in order (JSON list); the built-in one is last.",
     )
+    assessment_engine: Literal["auto", "built-in"] = Field(
+        default="auto",
+        description="auto: the configured models score answers (checked against the transcript), else the "
+        "built-in assessor; built-in: always the built-in assessor.",
+    )
 
     # Speech: hosted engines first (JSON lists), the offline ones last unless speech_offline is off.
     speech_stt_providers: list[SpeechProviderConfig] = Field(

@@ -4,7 +4,8 @@ Rules: only what a text transcript shows is judged (never tone, voice or body la
 questions are reported, not scored; a steering attempt is removed and the rest of the answer scored on
 its content (so an answer that is only an attempt scores the minimum) and reported as an integrity flag;
 the closing "your questions for us" is not scored; a very low overall score is re-checked against the raw
-transcript before it stands. Same transcript, same scores.
+transcript before it stands. Same transcript, same scores. `score_turns` and `summarise` are the two halves
+of `assess`, so a model's scores (`candor.interviews.judge`) can be summarised by the same rules.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import mean
 
@@ -28,6 +30,7 @@ from candor.interviewer.types import (
     AnswerAnalysis,
     AnswerAssessment,
     AnswerScore,
+    AssessedBy,
     Assessment,
     Dimension,
     QuestionKind,
@@ -48,7 +51,7 @@ _STEPS = re.compile(
 _TRADEOFF = re.compile(
     r"\b(?:trade-?offs?|instead|alternatives?|rather\s+than|downsides?|risks?|costs?)\b", re.I
 )
-_LABELS: dict[Dimension, str] = {
+LABELS: dict[Dimension, str] = {
     "relevance": "Relevance",
     "depth": "Depth and evidence",
     "structure": "Structure",
@@ -77,16 +80,41 @@ class ScoredTurn:
         return self.assessment is not None and bool(self.assessment.scores)
 
 
+BetterAnswer = Callable[["ScoredTurn"], str | None]
+
+
 def assess(turns: list[TurnRecord], cv: CVParse | None = None, job: JobParse | None = None) -> Assessment:
+    return summarise(score_turns(turns, cv, job), cv, job)
+
+
+def score_turns(turns: list[TurnRecord], cv: CVParse | None, job: JobParse | None) -> list[ScoredTurn]:
+    """Score every turn on the five dimensions. Before a very low overall score stands, the suspect turns
+    are re-read from the raw transcript: markup, encoding debris or an echoed question can make a real
+    answer look empty or off-topic."""
     scored = [_score_turn(i, t, cv, job, deep=False) for i, t in enumerate(turns, start=1)]
     if _overall(scored) <= _LOW_OVERALL:
-        # Before a very low score stands, re-read the raw transcript: markup, encoding debris or an echoed
-        # question can make a real answer look empty or off-topic.
         scored = [_score_turn(s.number, s.turn, cv, job, deep=True) if _suspect(s) else s for s in scored]
+    return scored
 
+
+def summarise(
+    scored: list[ScoredTurn],
+    cv: CVParse | None,
+    job: JobParse | None,
+    *,
+    better: BetterAnswer | None = None,
+    assessed_by: AssessedBy | None = None,
+) -> Assessment:
+    """The assessment of scored turns: rubric means, the overall score, strengths and weaknesses, a better
+    answer for the two weakest answers (from `better` when it offers one, else the built-in's), CV
+    improvements and what was not assessed."""
     for s in sorted((s for s in scored if s.scored), key=lambda s: (_avg(s), s.number))[:2]:
         if _avg(s) < 4.0 and s.assessment is not None and s.analysis is not None:
-            text = better_answer(s.turn.question, s.kind, s.content, s.analysis, s.reference_missing, cv, job)
+            text = better(s) if better is not None else None
+            if text is None:
+                text = better_answer(
+                    s.turn.question, s.kind, s.content, s.analysis, s.reference_missing, cv, job
+                )
             s.assessment = s.assessment.model_copy(update={"better_answer": text})
 
     rubric: dict[str, float] = {
@@ -127,6 +155,7 @@ def assess(turns: list[TurnRecord], cv: CVParse | None = None, job: JobParse | N
         integrity_flags=integrity,
         not_assessed=not_assessed,
         engine_version=ENGINE_VERSION,
+        assessed_by=assessed_by or AssessedBy(),
     )
 
 
@@ -218,7 +247,7 @@ def _score_turn(
             AnswerScore(
                 dimension=d,
                 score=1,
-                justification=f"{_LABELS[d]} 1/5: the answer contains no content to assess, only “{quote}”.",
+                justification=f"{LABELS[d]} 1/5: the answer contains no content to assess, only “{quote}”.",
             )
             for d in DIMENSIONS
         ]
@@ -312,7 +341,7 @@ def _score(dimension: Dimension, value: int, phrase: str, quote: str) -> AnswerS
     return AnswerScore(
         dimension=dimension,
         score=value,
-        justification=f"{_LABELS[dimension]} {value}/5: {phrase}, as in “{quote}”.",
+        justification=f"{LABELS[dimension]} {value}/5: {phrase}, as in “{quote}”.",
     )
 
 

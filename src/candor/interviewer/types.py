@@ -110,6 +110,19 @@ class AnswerAssessment(_Frozen):
     flags: list[str] = Field(default_factory=list)
 
 
+class AssessedBy(_Frozen):
+    """Who scored the answers: the built-in assessor, or a model (checked against the transcript).
+
+    `note` says why a configured model's scores were not used, when they were not."""
+
+    engine: Literal["built-in", "model"] = "built-in"
+    provider: str | None = None
+    model: str | None = None
+    prompt_version: str | None = None
+    rechecked: int = Field(default=0, ge=0, description="Very low model scores re-read before they stood.")
+    note: str | None = None
+
+
 class Assessment(_Frozen):
     overall: int = Field(ge=1, le=10)
     rubric: dict[str, float]
@@ -120,3 +133,4 @@ class Assessment(_Frozen):
     integrity_flags: list[str]
     not_assessed: list[str]
     engine_version: str = ENGINE_VERSION
+    assessed_by: AssessedBy = Field(default_factory=AssessedBy)

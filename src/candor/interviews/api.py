@@ -76,6 +76,7 @@ def assessment_read(record: AssessmentRecord) -> AssessmentRead:
         state=record.state,
         attempts=record.attempts,
         result=record.result,
+        engine_version=record.engine_version,
         error=record.error,
         updated_at=record.updated_at,
     )

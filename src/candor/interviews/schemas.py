@@ -143,5 +143,8 @@ class AssessmentRead(BaseModel):
     state: JobState
     attempts: int
     result: dict[str, Any] | None
+    engine_version: str | None = Field(
+        default=None, description="The assessor and prompt versions that wrote the result."
+    )
     error: str | None
     updated_at: datetime

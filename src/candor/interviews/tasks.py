@@ -1,4 +1,5 @@
-"""The assessment job: reads the transcript, scores it with the built-in assessor, stores the result.
+"""The assessment job: reads the transcript, scores it (with a configured model, checked, or the built-in
+assessor), stores the result.
 
 Idempotent and restartable: the job claims its database row, and a crash leaves the row pending or running,
 to be picked up again at the next start-up (or by another worker).
@@ -12,10 +13,12 @@ from typing import Any
 
 from candor.core.db import Database
 from candor.core.logging import log
-from candor.interviewer import TurnRecord, assess
+from candor.interviewer import TurnRecord
 from candor.interviews import repository as repo
-from candor.interviews.models import InterviewMessage, JobState, MessageKind, MessageRole
+from candor.interviews.judge import assess_transcript
+from candor.interviews.models import InterviewMessage, JobState, MessageKind, MessageRole, ModelCall
 from candor.interviews.service import cv_of, job_of
+from candor.providers.llm.base import LLMProvider
 
 
 def turns_from(messages: list[InterviewMessage]) -> list[TurnRecord]:
@@ -46,7 +49,9 @@ def turns_from(messages: list[InterviewMessage]) -> list[TurnRecord]:
     return [TurnRecord.model_validate(t) for t in turns if t["answer"] or t["skipped"]]
 
 
-async def assess_interview(db: Database, interview_id: uuid.UUID) -> None:
+async def assess_interview(db: Database, interview_id: uuid.UUID, model: LLMProvider | None = None) -> None:
+    """Write the interview's assessment: with `model` when one is given (see `candor.interviews.judge`),
+    else with the built-in assessor. No transaction is open while a model reads the transcript."""
     async with db.session() as session:
         record = await repo.assessment(session, interview_id)
         if record is None or record.state in (JobState.DONE, JobState.FAILED):
@@ -60,21 +65,26 @@ async def assess_interview(db: Database, interview_id: uuid.UUID) -> None:
                 return
             messages = await repo.messages(session, interview_id)
             events = await repo.integrity_events(session, interview_id)
-            assessment = assess(turns_from(messages), cv_of(interview), job_of(interview))
-            result = assessment.model_dump(mode="json")
+            turns, cv, job = turns_from(messages), cv_of(interview), job_of(interview)
             counts = Counter(e.kind for e in events)
-            result["integrity_signals"] = {
+            signals = {
                 "pastes": counts.get("paste", 0),
                 "pasted_chars": sum(int(e.data.get("chars", 0)) for e in events if e.kind == "paste"),
                 "focus_lost": counts.get("blur", 0),
                 "steering_attempts": sum(1 for m in messages if m.analysis and m.analysis.get("injection")),
             }
+        assessed = await assess_transcript(turns, cv, job, model)
+        async with db.session() as session:
             record = await repo.assessment(session, interview_id)
-            assert record is not None
+            if record is None:  # the interview was deleted meanwhile
+                return
+            result = assessed.assessment.model_dump(mode="json")
+            result["integrity_signals"] = signals
             record.result = result
-            record.engine_version = assessment.engine_version
+            record.engine_version = assessed.assessment.engine_version
             record.state = JobState.DONE
             record.error = None
+            session.add_all(ModelCall(interview_id=interview_id, **call) for call in assessed.calls)
     except Exception as exc:
         log.exception("assessment_failed", interview_id=str(interview_id))
         async with db.session() as session:

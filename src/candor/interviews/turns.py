@@ -7,6 +7,7 @@ from typing import Any
 
 from candor.interviewer import ENGINE_VERSION, PlannedQuestion
 from candor.interviews.models import InterviewMessage, InterviewState, MessageKind
+from candor.providers.llm.base import Usage
 
 ENGINE_PROMPT_VERSION = f"builtin-{ENGINE_VERSION}"
 
@@ -47,3 +48,17 @@ class Spoken:
     provider: str = "builtin"
     prompt_version: str = ENGINE_PROMPT_VERSION
     calls: tuple[dict[str, Any], ...] = ()
+
+
+def call_record(purpose: str, usage: Usage, prompt_version: str) -> dict[str, Any]:
+    """One model call as `ModelCall` fields: what it was for, who answered, what it used and cost."""
+    return {
+        "purpose": purpose,
+        "provider": usage.provider,
+        "model": usage.model,
+        "prompt_version": prompt_version,
+        "tokens_in": usage.tokens_in,
+        "tokens_out": usage.tokens_out,
+        "latency_ms": usage.latency_ms,
+        "cost_usd": usage.cost_usd,
+    }

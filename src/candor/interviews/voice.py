@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict
 from typing import Any
 
 from candor.core.logging import log
 from candor.interviews.models import MessageKind
-from candor.interviews.turns import Decision, Spoken
+from candor.interviews.turns import Decision, Spoken, call_record
 from candor.prompts import load_prompt
 from candor.providers.llm.base import (
     AllProvidersFailed,
@@ -67,20 +66,8 @@ async def speak(decision: Decision, model: LLMProvider | None, on_delta: OnDelta
                 said.append(event.text)
                 await on_delta(event.text)
             elif isinstance(event, StreamEnd):
-                usage = asdict(event.usage)
                 provider = event.usage.provider
-                calls.append(
-                    {
-                        "purpose": decision.kind.value,
-                        "provider": usage["provider"],
-                        "model": usage["model"],
-                        "prompt_version": prompt.version,
-                        "tokens_in": usage["tokens_in"],
-                        "tokens_out": usage["tokens_out"],
-                        "latency_ms": usage["latency_ms"],
-                        "cost_usd": usage["cost_usd"],
-                    }
-                )
+                calls.append(call_record(decision.kind.value, event.usage, prompt.version))
     except AllProvidersFailed as exc:
         log.warning("all_providers_failed", error=str(exc), partial=bool(said))
         # The built-in interviewer takes over. What the candidate already saw stays; the question follows.

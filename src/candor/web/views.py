@@ -20,6 +20,27 @@ class AnswerView(BaseModel):
     flags: list[str] = Field(default_factory=list)
 
 
+class AssessedByView(BaseModel):
+    engine: str = "built-in"
+    provider: str | None = None
+    model: str | None = None
+    rechecked: int = 0
+    note: str | None = None
+
+    @property
+    def summary(self) -> str:
+        """One line on who scored the answers, for the reader to weigh the scores by."""
+        if self.engine == "model":
+            line = (
+                f"Scored by {self.provider} ({self.model}) at temperature 0; every score quotes your answer"
+            )
+            if self.rechecked:
+                line += f", and {self.rechecked} very low score{'s were' if self.rechecked > 1 else ' was'} "
+                line += "re-read before it stood"
+            return line + "."
+        return self.note or "Scored by Candor's built-in assessor, from measures of your words."
+
+
 class FeedbackView(BaseModel):
     overall: int
     rubric: dict[str, float] = Field(default_factory=dict)
@@ -28,3 +49,4 @@ class FeedbackView(BaseModel):
     weaknesses: list[str] = Field(default_factory=list)
     cv_improvements: list[str] = Field(default_factory=list)
     not_assessed: list[str] = Field(default_factory=list)
+    assessed_by: AssessedByView = Field(default_factory=AssessedByView)

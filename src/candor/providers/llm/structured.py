@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -28,9 +28,16 @@ _FENCE = re.compile(r"^\s*```[A-Za-z0-9_-]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 
 
 async def complete_structured(
-    provider: LLMProvider, request: CompletionRequest, model: type[T]
+    provider: LLMProvider,
+    request: CompletionRequest,
+    model: type[T],
+    *,
+    context: dict[str, Any] | None = None,
 ) -> tuple[T, list[Usage]]:
     """Ask in JSON mode and validate against `model`; on failure, send the errors back once.
+
+    `context` reaches the model's validators (pydantic's validation context), for checks that need more
+    than the reply: that a quote is copied from the text it quotes, say.
 
     Returns the parsed object and the usage of every call made (one or two). Raises `ProviderBadResponse`
     when the repaired answer is still invalid, and any `ProviderError` the provider raises. In JSON mode
@@ -40,7 +47,7 @@ async def complete_structured(
     first = await provider.complete(request)
     usages = [first.usage]
     try:
-        return parse_json_reply(first.text, model), usages
+        return parse_json_reply(first.text, model, context), usages
     except ValidationError as exc:
         errors = _describe(exc)
 
@@ -55,17 +62,17 @@ async def complete_structured(
     second = await provider.complete(repair)
     usages.append(second.usage)
     try:
-        return parse_json_reply(second.text, model), usages
+        return parse_json_reply(second.text, model, context), usages
     except ValidationError as exc:
         raise ProviderBadResponse(
             f"invalid {model.__name__} after one repair: {_describe(exc)}", provider=second.usage.provider
         ) from exc
 
 
-def parse_json_reply(text: str, model: type[T]) -> T:
+def parse_json_reply(text: str, model: type[T], context: dict[str, Any] | None = None) -> T:
     """Validate a model's reply, tolerating a ```json fence around it. Raises `ValidationError`."""
     match = _FENCE.match(text)
-    return model.model_validate_json(match.group(1) if match else text.strip())
+    return model.model_validate_json(match.group(1) if match else text.strip(), context=context)
 
 
 def _describe(error: ValidationError, limit: int = 10) -> str:
