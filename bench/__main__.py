@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import cv, interviews, load_me, machine, speech, voice_live
+from bench import assessment, cv, interviews, load_me, machine, speech, voice_live
 from bench.cv import ACCURACY_BARS, FileTiming
 from bench.interviews import InterviewBench, LiveRun
 from bench.load_me import DatabaseRun
@@ -279,6 +279,8 @@ def main() -> None:
         runs.append(load_me.run_postgres(postgres_url, ME_REQUESTS))
     _say("Interview planning ...")
     planning = interviews.time_planning()
+    _say("Assessment ...")
+    assessed = assessment.markdown(assessment.run())
     _say("Live interviews over WebSockets ...")
     live = interviews.run()
     _say("Live interviews, two API processes ...")
@@ -338,6 +340,10 @@ def main() -> None:
         "## Interview planning",
         "",
         *_planning_section(planning),
+        "",
+        "## Assessment",
+        "",
+        *assessed,
         "",
         "## Speech",
         "",

@@ -211,10 +211,11 @@ def _cpu_seconds(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def _fake_provider() -> Iterator[tuple[str, int]]:
-    """The fake OpenAI-compatible server in a process of its own; yields its base URL and pid."""
+def fake_provider(module: str = "bench.interviews") -> Iterator[tuple[str, int]]:
+    """The fake OpenAI-compatible server in a process of its own (`python -m MODULE fake-provider`);
+    yields its base URL and pid."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.interviews", "fake-provider"],
+        [sys.executable, "-m", module, "fake-provider"],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -571,7 +572,7 @@ def _server_errors(log_path: Path) -> Counter[str]:
 def run(concurrencies: tuple[int, ...] = CONCURRENCIES, workers: int = 1) -> InterviewBench:
     """Every concurrency against one server (of `workers` processes) and one fake provider, each on
     interviews of its own."""
-    with tempfile.TemporaryDirectory(prefix="candor-bench-") as tmp, _fake_provider() as (provider_url, ppid):
+    with tempfile.TemporaryDirectory(prefix="candor-bench-") as tmp, fake_provider() as (provider_url, ppid):
         data_dir = Path(tmp)
         url = f"sqlite+aiosqlite:///{data_dir / 'candor.db'}"
         load_me.migrate(url)

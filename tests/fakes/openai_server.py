@@ -133,7 +133,12 @@ class FakeOpenAIServer:
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self.port = 0
-        self.app = Starlette(routes=[Route("/v1/chat/completions", self._chat, methods=["POST"])])
+        self.app = Starlette(
+            routes=[
+                Route("/v1/chat/completions", self._chat, methods=["POST"]),
+                Route("/v1/_fake/requests", self._recorded, methods=["GET"]),
+            ]
+        )
 
     # ---- scripting and inspection (called from the test's thread) ----
 
@@ -210,6 +215,13 @@ class FakeOpenAIServer:
             self._socket.close()
 
     # ---- the protocol (runs on the server's thread) ----
+
+    async def _recorded(self, request: Request) -> Response:
+        """The bodies of the last `last` requests, for a process that drives the fake from outside."""
+        last = int(request.query_params.get("last", "0"))
+        with self._lock:
+            bodies = [r.body for r in self._requests[-last:]] if last > 0 else []
+        return JSONResponse(bodies)
 
     async def _chat(self, request: Request) -> Response:
         raw = await request.body()

@@ -132,6 +132,9 @@ async def test_a_model_that_keeps_inventing_gives_the_built_in_assessment_whole(
     assert "built-in assessor" in result.assessed_by.note
     assert result.answers == built_in.answers
     assert result.overall == built_in.overall
+    # The calls were made and cost what they cost, though their replies were not used.
+    assert len(assessed.calls) >= 2
+    assert {c["purpose"] for c in assessed.calls} == {"assessment"}
 
 
 async def test_when_every_provider_is_down_the_built_in_assessor_scores(

@@ -6,6 +6,7 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import anyio.to_thread
 from sqlalchemy.exc import IntegrityError
@@ -124,6 +125,13 @@ class AccountService:
     async def update(self, user: User, data: UserUpdate) -> User:
         if data.display_name is not None:
             user.display_name = data.display_name
+        await self.session.flush()
+        return user
+
+    async def save_preference(self, user: User, key: str, value: dict[str, Any]) -> User:
+        """Store one preference (a JSON object under `key`), keeping the others. The whole JSON value is
+        replaced: an in-place change of a JSON column is not seen by the unit of work."""
+        user.preferences = {**(user.preferences or {}), key: value}
         await self.session.flush()
         return user
 

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from statistics import mean
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
@@ -32,8 +32,9 @@ from candor.interviewer.types import DIMENSIONS, AnswerScore, AssessedBy, Dimens
 from candor.interviews.turns import call_record
 from candor.prompts import load_prompt
 from candor.providers.llm.base import CompletionRequest, LLMProvider, Message, ProviderError, Usage
-from candor.providers.llm.structured import complete_structured
+from candor.providers.llm.structured import InvalidReply, complete_structured
 
+T = TypeVar("T", bound=BaseModel)
 MAX_TOKENS = 1200
 CONCURRENT_CALLS = 4
 _CONTRADICTED = 3  # a model's 1/5 is re-read when the built-in measured this much or more
@@ -152,15 +153,21 @@ async def assess_transcript(
         async with limit:
             return await _judge(s, cv, job, model, calls)
 
+    failure: ProviderError | None = None
     try:
-        judged = await asyncio.gather(*(judge(s) for s in targets))
-    except ProviderError as exc:
-        log.warning("model_assessment_failed", error=str(exc))
+        # A task group, so that one answer's failure stops the calls still running for the others.
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(judge(s)) for s in targets]
+    except* ProviderError as failed:
+        failure = next(e for e in failed.exceptions if isinstance(e, ProviderError))
+    if failure is not None:
+        log.warning("model_assessment_failed", error=str(failure))
         note = (
             "The configured model's assessment could not be used "
-            f"({_reason(exc)}), so these are the built-in assessor's scores."
+            f"({_reason(failure)}), so these are the built-in assessor's scores."
         )
         return Assessed(summarise(scored, cv, job, assessed_by=AssessedBy(note=note)), calls)
+    judged = [task.result() for task in tasks]
 
     better: dict[int, str] = {}
     for j in judged:
@@ -196,8 +203,9 @@ async def _judge(
         max_tokens=MAX_TOKENS,
         prompt_version=prompt.version,
     )
-    judgement, usages = await complete_structured(model, request, AnswerJudgement, context={"answer": answer})
-    calls.extend(_records("assessment", usages, prompt.version))
+    judgement = await _structured(
+        model, request, AnswerJudgement, {"answer": answer}, calls, "assessment", prompt.version
+    )
     result = _Judged(s, judgement)
     builtin = {x.dimension: x for x in s.assessment.scores} if s.assessment else {}
     contradicted = [
@@ -217,14 +225,38 @@ async def _judge(
         max_tokens=MAX_TOKENS // 2,
         prompt_version=recheck.version,
     )
-    reread, usages = await complete_structured(
-        model, second, Recheck, context={"answer": answer, "dimensions": contradicted}
+    reread = await _structured(
+        model,
+        second,
+        Recheck,
+        {"answer": answer, "dimensions": contradicted},
+        calls,
+        "assessment_recheck",
+        recheck.version,
     )
-    calls.extend(_records("assessment_recheck", usages, recheck.version))
     update: dict[str, Any] = {d: getattr(reread, d) for d in contradicted}
     result.judgement = judgement.model_copy(update=update)
     result.rechecked = len(contradicted)
     return result
+
+
+async def _structured(
+    model: LLMProvider,
+    request: CompletionRequest,
+    shape: type[T],
+    context: dict[str, Any],
+    calls: list[dict[str, Any]],
+    purpose: str,
+    prompt_version: str,
+) -> T:
+    """`complete_structured`, recording every call it made, including those of a reply that stayed invalid."""
+    try:
+        parsed, usages = await complete_structured(model, request, shape, context=context)
+    except InvalidReply as exc:
+        calls.extend(_records(purpose, exc.usages, prompt_version))
+        raise
+    calls.extend(_records(purpose, usages, prompt_version))
+    return parsed
 
 
 def _apply(j: _Judged) -> None:

@@ -37,12 +37,8 @@ from candor.web.auth import router as auth_router
 from candor.web.charts import LABELS, line_charts, rubric_bars
 from candor.web.errors import PageRoute, is_htmx, not_found_page
 from candor.web.forms import DIFFICULTIES, KIND_LABELS, LANGUAGES, NewInterviewForm, read_file
-from candor.web.preferences import (
-    InterviewDefaults,
-    defaults_message,
-    interview_defaults,
-    save_interview_defaults,
-)
+from candor.web.preferences import KEY as DEFAULTS_KEY
+from candor.web.preferences import InterviewDefaults, defaults_message, interview_defaults
 from candor.web.templating import static_dir, templates
 from candor.web.views import FeedbackView
 
@@ -386,6 +382,7 @@ async def save_profile(
 async def save_defaults(
     request: Request,
     user: PageUser,
+    accounts: AccountServiceDep,
     settings: SettingsDep,
     csrf_token: CsrfField,
     kinds: Annotated[list[str] | None, Form()] = None,
@@ -417,7 +414,7 @@ async def save_defaults(
             defaults_form=typed,
             status=422,
         )
-    save_interview_defaults(user, defaults)
+    await accounts.save_preference(user, DEFAULTS_KEY, defaults.model_dump(mode="json"))
     return _settings(request, user, fragment=part, saved="defaults")
 
 

@@ -37,11 +37,6 @@ def interview_defaults(user: User) -> InterviewDefaults:
         return InterviewDefaults()
 
 
-def save_interview_defaults(user: User, defaults: InterviewDefaults) -> None:
-    """Replace the whole JSON value: an in-place change of a JSON column is not seen by the unit of work."""
-    user.preferences = {**(user.preferences or {}), KEY: defaults.model_dump(mode="json")}
-
-
 def defaults_message(exc: ValidationError) -> str:
     """The first problem, in words."""
     first = exc.errors()[0] if exc.errors() else None

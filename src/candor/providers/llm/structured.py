@@ -39,8 +39,9 @@ async def complete_structured(
     `context` reaches the model's validators (pydantic's validation context), for checks that need more
     than the reply: that a quote is copied from the text it quotes, say.
 
-    Returns the parsed object and the usage of every call made (one or two). Raises `ProviderBadResponse`
-    when the repaired answer is still invalid, and any `ProviderError` the provider raises. In JSON mode
+    Returns the parsed object and the usage of every call made (one or two). Raises `InvalidReply` (a
+    `ProviderBadResponse`) when the repaired answer is still invalid, and any `ProviderError` the provider
+    raises. In JSON mode
     some servers (OpenAI among them) insist that the prompt itself mention JSON: the caller's prompt does.
     """
     request = replace(request, json_mode=True)
@@ -64,9 +65,19 @@ async def complete_structured(
     try:
         return parse_json_reply(second.text, model, context), usages
     except ValidationError as exc:
-        raise ProviderBadResponse(
-            f"invalid {model.__name__} after one repair: {_describe(exc)}", provider=second.usage.provider
+        raise InvalidReply(
+            f"invalid {model.__name__} after one repair: {_describe(exc)}",
+            provider=second.usage.provider,
+            usages=usages,
         ) from exc
+
+
+class InvalidReply(ProviderBadResponse):
+    """The reply was still invalid after its repair. `usages`: what the two calls cost, to be recorded."""
+
+    def __init__(self, message: str, *, provider: str, usages: list[Usage]) -> None:
+        super().__init__(message, provider=provider)
+        self.usages = usages
 
 
 def parse_json_reply(text: str, model: type[T], context: dict[str, Any] | None = None) -> T:
