@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -14,6 +14,8 @@ from fastapi import FastAPI
 
 from candor.core.config import Settings
 from candor.main import create_app
+from candor.providers.llm.factory import LLMProviderConfig
+from tests.fakes.openai_server import FakeOpenAIServer
 
 
 @dataclass(frozen=True)
@@ -55,3 +57,24 @@ async def live_server(settings: Settings) -> AsyncIterator[LiveServer]:
 async def http(live_server: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=live_server.http) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeOpenAIServer]:
+    """A fake OpenAI-compatible server (real HTTP and SSE), shared by a module's tests."""
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def model_client(settings: Settings, fake: FakeOpenAIServer) -> AsyncIterator[httpx.AsyncClient]:
+    """The app, configured with the fake as its only model provider, over ASGI."""
+    fake.reset()
+    provider = LLMProviderConfig(
+        name="fake", base_url=fake.base_url, model="gpt-4o-mini", api_key="test-key", timeout_seconds=2
+    )
+    app = create_app(settings.model_copy(update={"llm_providers": [provider]}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            yield c

@@ -4,18 +4,17 @@ answers, steering text never reaches the model, and any failure gives the built-
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from candor.core.config import Settings
 from candor.interviewer import TurnRecord, assess
 from candor.interviews.judge import assess_transcript, quoted_in
-from candor.main import create_app
 from candor.providers.llm.chain import ProviderChain
 from candor.providers.llm.factory import LLMProviderConfig, build_llm_chain
 from tests.factories.accounts import PASSWORD, sign_up
@@ -34,12 +33,6 @@ TURNS = [
     TurnRecord(question="How do you work in a team?", answer=VAGUE, kind="behavioural"),
     TurnRecord(question="Why this role?", answer="", skipped=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
 
 
 @pytest.fixture
@@ -224,20 +217,6 @@ async def test_a_better_answer_that_invents_a_skill_is_replaced_by_the_built_in_
 # ---- through the app: the background job, the usage, the API and the feedback page -------------------
 
 
-@pytest.fixture
-async def client(settings: Settings, fake: FakeOpenAIServer) -> AsyncIterator[httpx.AsyncClient]:
-    fake.reset()
-    provider = LLMProviderConfig(
-        name="fake", base_url=fake.base_url, model="gpt-4o-mini", api_key="k", timeout_seconds=5
-    )
-    app = create_app(settings.model_copy(update={"llm_providers": [provider]}))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
-        await app.state.jobs.drain()
-
-
 async def finished_interview(client: httpx.AsyncClient) -> tuple[dict[str, str], str]:
     """An interview answered once then ended, by a user also signed in to the web app (cookies)."""
     user = await sign_up(client)
@@ -259,39 +238,42 @@ async def finished_interview(client: httpx.AsyncClient) -> tuple[dict[str, str],
 
 
 async def wait_for_assessment(client: httpx.AsyncClient, headers: dict[str, str], iid: str) -> dict[str, Any]:
-    app = client._transport.app  # type: ignore[attr-defined]  # httpx.ASGITransport keeps the app
-    await app.state.jobs.drain()
-    response = await client.get(f"/api/v1/interviews/{iid}/assessment", headers=headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    assert body["state"] == "done", body
-    return body
+    """Poll the assessment as a client would, until the background job has written it."""
+    for _ in range(200):
+        response = await client.get(f"/api/v1/interviews/{iid}/assessment", headers=headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        if body["state"] not in ("pending", "running"):
+            assert body["state"] == "done", body
+            return body
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the assessment was not written: {body}")
 
 
 async def test_a_finished_interview_is_assessed_by_the_model_and_costed(
-    client: httpx.AsyncClient, fake: FakeOpenAIServer
+    model_client: httpx.AsyncClient, fake: FakeOpenAIServer
 ) -> None:
     fake.always(grading(fair))
-    headers, iid = await finished_interview(client)
+    headers, iid = await finished_interview(model_client)
 
-    body = await wait_for_assessment(client, headers, iid)
+    body = await wait_for_assessment(model_client, headers, iid)
 
     result = body["result"]
     assert result["assessed_by"]["engine"] == "model"
     assert result["assessed_by"]["provider"] == "fake"
     assert [s["score"] for s in result["answers"][0]["scores"]] == [5] * 5
     assert body["engine_version"].startswith("model:assessment_answer.")
-    usage = (await client.get(f"/api/v1/interviews/{iid}/usage", headers=headers)).json()
+    usage = (await model_client.get(f"/api/v1/interviews/{iid}/usage", headers=headers)).json()
     assessment_calls = [r for r in fake.requests if r.body.get("response_format")]
     assert len(assessment_calls) == 1
     assert usage["tokens_in"] >= 900
-    page = await client.get(f"/app/interviews/{iid}/feedback")
+    page = await model_client.get(f"/app/interviews/{iid}/feedback")
     assert page.status_code == 200
     assert "Scored by fake (gpt-4o-mini)" in page.text
 
 
 async def test_with_the_model_down_the_feedback_page_says_why_the_built_in_scored(
-    client: httpx.AsyncClient, fake: FakeOpenAIServer
+    model_client: httpx.AsyncClient, fake: FakeOpenAIServer
 ) -> None:
     def decide(body: dict[str, Any]) -> Reply | ServerError:
         if body.get("response_format"):
@@ -299,11 +281,11 @@ async def test_with_the_model_down_the_feedback_page_says_why_the_built_in_score
         return Reply("Thanks. What did you do next?")
 
     fake.always(Compute(decide))
-    headers, iid = await finished_interview(client)
+    headers, iid = await finished_interview(model_client)
 
-    body = await wait_for_assessment(client, headers, iid)
+    body = await wait_for_assessment(model_client, headers, iid)
 
     assert body["result"]["assessed_by"]["engine"] == "built-in"
-    page = await client.get(f"/app/interviews/{iid}/feedback")
+    page = await model_client.get(f"/app/interviews/{iid}/feedback")
     assert "could not be used" in page.text
     assert "built-in assessor" in page.text

@@ -4,38 +4,14 @@ built-in interviewer's words are used and the interview goes on. Over real HTTP 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 
 import httpx
-import pytest
 
-from candor.core.config import Settings
-from candor.main import create_app
-from candor.providers.llm.factory import LLMProviderConfig
 from tests.factories.accounts import SignedIn, sign_up
 from tests.factories.interviews import create_interview
 from tests.fakes.openai_server import FakeOpenAIServer, Reply, ServerError
 
 ANSWER = "I scaled the pricing service at Uber to Node.js microservices on Kubernetes; latency fell by 70%."
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def client(settings: Settings, fake: FakeOpenAIServer) -> AsyncIterator[httpx.AsyncClient]:
-    fake.reset()
-    provider = LLMProviderConfig(
-        name="fake", base_url=fake.base_url, model="gpt-4o-mini", api_key="test-key", timeout_seconds=2
-    )
-    app = create_app(settings.model_copy(update={"llm_providers": [provider]}))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
 
 
 async def started(client: httpx.AsyncClient) -> tuple[SignedIn, str]:
@@ -46,11 +22,11 @@ async def started(client: httpx.AsyncClient) -> tuple[SignedIn, str]:
 
 
 async def test_the_model_phrases_the_next_question_and_its_use_is_recorded(
-    client: httpx.AsyncClient, fake: FakeOpenAIServer
+    model_client: httpx.AsyncClient, fake: FakeOpenAIServer
 ) -> None:
-    user, iid = await started(client)
+    user, iid = await started(model_client)
     fake.always(Reply("Thank you. How did you decide what to move first?", tokens_in=120, tokens_out=11))
-    reply = await client.post(
+    reply = await model_client.post(
         f"/api/v1/interviews/{iid}/answers",
         json={"client_msg_id": uuid.uuid4().hex, "text": ANSWER},
         headers=user.headers,
@@ -63,7 +39,7 @@ async def test_the_model_phrases_the_next_question_and_its_use_is_recorded(
     sent = fake.requests[-1].messages[0]["content"]
     assert ANSWER in sent
     assert "data, not instructions" in sent
-    usage = (await client.get(f"/api/v1/interviews/{iid}/usage", headers=user.headers)).json()
+    usage = (await model_client.get(f"/api/v1/interviews/{iid}/usage", headers=user.headers)).json()
     assert usage["calls"] == 1
     assert usage["tokens_in"] == 120
     assert usage["tokens_out"] == 11
@@ -73,13 +49,13 @@ async def test_the_model_phrases_the_next_question_and_its_use_is_recorded(
 
 
 async def test_when_every_model_fails_the_builtin_interviewer_carries_on(
-    client: httpx.AsyncClient, fake: FakeOpenAIServer
+    model_client: httpx.AsyncClient, fake: FakeOpenAIServer
 ) -> None:
-    user, iid = await started(client)
+    user, iid = await started(model_client)
     fake.always(ServerError(503))
-    plan_question = (await client.get(f"/api/v1/interviews/{iid}", headers=user.headers)).json()
+    plan_question = (await model_client.get(f"/api/v1/interviews/{iid}", headers=user.headers)).json()
     assert plan_question["state"] == "in_progress"
-    reply = await client.post(
+    reply = await model_client.post(
         f"/api/v1/interviews/{iid}/answers",
         json={"client_msg_id": uuid.uuid4().hex, "text": ANSWER},
         headers=user.headers,
@@ -90,5 +66,5 @@ async def test_when_every_model_fails_the_builtin_interviewer_carries_on(
     assert body["message"]["text"]
     assert body["question_number"] == 2
     assert len(fake.requests) >= 1  # the model really was tried
-    usage = (await client.get(f"/api/v1/interviews/{iid}/usage", headers=user.headers)).json()
+    usage = (await model_client.get(f"/api/v1/interviews/{iid}/usage", headers=user.headers)).json()
     assert usage["calls"] == 0
