@@ -55,6 +55,10 @@ def test_a_quote_must_be_copied_from_the_answer() -> None:
     assert not quoted_in("I chose to split the write path", answer)
     assert not quoted_in("80% of the traffic ... I chose", answer)  # parts out of order
     assert not quoted_in("...", answer)
+    assert not quoted_in("hose", answer)  # part of a word ("chose") is not a quote
+    assert not quoted_in("traffic", answer)  # one word of a longer answer is not evidence
+    assert quoted_in("traffic.", "Traffic.")  # unless the answer is that word
+    assert quoted_in("the traffic", "it carried 80% of the traffic.")
 
 
 async def test_the_model_scores_each_answer_and_every_score_quotes_it(
@@ -148,7 +152,7 @@ async def test_a_contradicted_score_of_one_is_re_read_before_it_stands(
 ) -> None:
     def harsh(answer: str, messages: list[dict[str, str]]) -> dict[str, Any]:
         reply = fair(answer, messages)
-        reply["depth"] = {"score": 1, "reason": "no evidence at all", "quote": answer.split(".")[0]}
+        reply["depth"] = {"score": 1, "reason": "no evidence at all", "quote": " ".join(answer.split()[:6])}
         return reply
 
     recheck = {"depth": {"score": 4, "reason": "it names tools and numbers", "quote": "p95 latency fell"}}

@@ -43,24 +43,27 @@ _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "`
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\])\s*")
 
 
-def _normalise(text: str) -> str:
+def _words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS).casefold()
-    return " ".join(re.findall(r"[\w'%$£€.+#/-]+", text)).strip(" .")
+    return [w for w in (t.strip(".'-/") for t in re.findall(r"[\w'%$£€.+#/-]+", text)) if w]
 
 
 def quoted_in(quote: str, answer: str) -> bool:
-    """Whether `quote` is copied from `answer`: the same words in the same order, ignoring case, quote
-    marks and punctuation between words. An ellipsis may join copied parts that appear in that order."""
-    haystack = _normalise(answer)
-    at = 0
-    parts = [p for p in (_normalise(x) for x in _ELLIPSIS.split(quote.strip().strip("\"'“”"))) if p]
-    if not parts:
+    """Whether `quote` is copied from `answer`: whole words, the same in the same order, ignoring case,
+    quote marks and punctuation between words; at least two words (unless the answer is one word). An
+    ellipsis may join copied parts that appear in that order."""
+    said = _words(answer)
+    haystack = f" {' '.join(said)} "
+    parts = [p for p in (_words(x) for x in _ELLIPSIS.split(quote)) if p]
+    if not parts or sum(map(len, parts)) < min(2, len(said)):
         return False
+    at = 0
     for part in parts:
-        found = haystack.find(part, at)
+        needle = f" {' '.join(part)} "
+        found = haystack.find(needle, at)
         if found < 0:
             return False
-        at = found + len(part)
+        at = found + len(needle) - 1  # the next part may start at this one's closing space
     return True
 
 
