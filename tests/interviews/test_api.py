@@ -151,6 +151,12 @@ async def test_a_whole_interview_then_its_assessment(
     assert body["state"] == "done"
     assert 1 <= body["result"]["overall"] <= 10
     assert body["result"]["answers"]
+    # The last question is the candidate's own questions for us: reported, never scored.
+    closing = body["result"]["answers"][-1]
+    assert "questions" in closing["question"]
+    assert closing["scores"] == []
+    assert closing["flags"] == ["not_scored"]
+    assert "Question 3 (your questions for us) is not scored." in body["result"]["not_assessed"]
     listed = (await client.get("/api/v1/interviews", headers=user.headers)).json()
     assert listed[0]["overall_score"] == body["result"]["overall"]
 

@@ -13,21 +13,26 @@ from typing import Any
 
 from candor.core.db import Database
 from candor.core.logging import log
-from candor.interviewer import TurnRecord
+from candor.interviewer import InterviewPlan, TurnRecord
 from candor.interviews import repository as repo
 from candor.interviews.judge import assess_transcript
 from candor.interviews.models import InterviewMessage, JobState, MessageKind, MessageRole, ModelCall
-from candor.interviews.service import cv_of, job_of
+from candor.interviews.service import cv_of, job_of, plan_of
 from candor.providers.llm.base import LLMProvider
 
 
-def turns_from(messages: list[InterviewMessage]) -> list[TurnRecord]:
-    """Group the transcript by main question: the question, its answer, and its follow-ups."""
+def turns_from(messages: list[InterviewMessage], plan: InterviewPlan | None = None) -> list[TurnRecord]:
+    """Group the transcript by main question: the question, its answer, and its follow-ups, with the
+    planned question's kind and competency (so the candidate's own questions at the end are not scored)."""
+    planned = {q.number: q for q in plan.questions} if plan is not None else {}
     turns: list[dict[str, Any]] = []
     asked: str | None = None
     for m in messages:
         if m.role == MessageRole.INTERVIEWER and m.kind == MessageKind.QUESTION:
             turns.append({"question": m.text, "answer": "", "follow_ups": [], "skipped": False})
+            question = planned.get(m.question_number) if m.question_number is not None else None
+            if question is not None:
+                turns[-1].update(kind=question.kind, competency=question.competency)
             asked = None
         elif m.role == MessageRole.INTERVIEWER and m.kind == MessageKind.FOLLOW_UP:
             asked = m.text
@@ -65,7 +70,8 @@ async def assess_interview(db: Database, interview_id: uuid.UUID, model: LLMProv
                 return
             messages = await repo.messages(session, interview_id)
             events = await repo.integrity_events(session, interview_id)
-            turns, cv, job = turns_from(messages), cv_of(interview), job_of(interview)
+            turns = turns_from(messages, plan_of(interview))
+            cv, job = cv_of(interview), job_of(interview)
             counts = Counter(e.kind for e in events)
             signals = {
                 "pastes": counts.get("paste", 0),
