@@ -55,7 +55,11 @@ async def test_from_sign_up_through_an_interview_to_the_feedback(
     await expect(cards).to_have_count(3)
     for n in range(3):
         await expect(cards.nth(n).get_by_role("heading", name=f"Question {n + 1}")).to_be_visible()
+    for n in range(2):
         await expect(cards.nth(n)).to_contain_text(re.compile(r"Average \d\.\d/5"))
+    # The last question invites the candidate's own questions: said why it has no score.
+    await expect(cards.nth(2)).to_contain_text("your questions for the interviewer are for you")
+    await expect(cards.nth(2)).not_to_contain_text("Average")
     await expect(page.get_by_role("heading", level=1)).to_contain_text(JOB_TITLE)
 
     # Markup typed by the candidate was shown as text everywhere, and never ran.

@@ -11,6 +11,19 @@ class ScoreView(BaseModel):
     justification: str = ""
 
 
+_UNSCORED = {
+    "skipped": "Not scored: you skipped this question.",
+    "not_scored": "Not scored: your questions for the interviewer are for you to learn about the role, "
+    "not part of the score.",
+    "low_confidence_transcript": "Not scored: speech-to-text was unsure of your words, so the transcript "
+    "may be inaccurate.",
+}
+_NOTES = {
+    "vague": "The answer stayed general.",
+    "injection": "Part of the answer tried to steer the interviewer; only the rest was scored.",
+}
+
+
 class AnswerView(BaseModel):
     question: str
     answer_excerpt: str = ""
@@ -18,6 +31,22 @@ class AnswerView(BaseModel):
     average: float = 0
     better_answer: str | None = None
     flags: list[str] = Field(default_factory=list)
+
+    @property
+    def why_not_scored(self) -> str:
+        """Why an answer without scores has none, in words."""
+        for flag in self.flags:
+            if flag in _UNSCORED:
+                return _UNSCORED[flag]
+            if flag.startswith("not_scored: "):
+                return f"Not scored: {flag.removeprefix('not_scored: ')}."
+        return "Not scored."
+
+    @property
+    def notes(self) -> list[str]:
+        """What else the assessor noticed about a scored answer, in words."""
+        known = {*_UNSCORED, *_NOTES}
+        return [_NOTES.get(f, f) for f in self.flags if f in _NOTES or (f not in known and ":" not in f)]
 
 
 class AssessedByView(BaseModel):
