@@ -201,8 +201,13 @@ def practice(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the questions and assessment as JSON.")
     ] = False,
+    built_in: Annotated[
+        bool,
+        typer.Option("--built-in", help="Use only the built-in interviewer even when models are configured."),
+    ] = False,
 ) -> None:
-    """Hold a whole interview in the terminal with the built-in interviewer, then see the assessment."""
+    """Hold a whole interview in the terminal, then see the assessment. With CANDOR_LLM_PROVIDERS set, a
+    model puts the questions into words and scores the answers, as in the web app."""
     from candor.cli_practice import run_practice
 
     scripted = None
@@ -212,7 +217,17 @@ def practice(
         except OSError as exc:
             typer.echo(f"error: cannot read {answers}: {exc.strerror}", err=True)
             raise typer.Exit(2) from None
-    run_practice(_load_parse(cv, "cv"), _load_parse(job, "job"), questions, scripted, as_json)
+    settings = Settings()
+    providers = [] if built_in else settings.llm_providers
+    run_practice(
+        _load_parse(cv, "cv"),
+        _load_parse(job, "job"),
+        questions,
+        scripted,
+        as_json,
+        providers,
+        model_assesses=settings.assessment_engine == "auto",
+    )
 
 
 @app.command("parse-cv")

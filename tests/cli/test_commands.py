@@ -144,6 +144,35 @@ def test_practice_runs_a_scripted_interview_to_its_assessment(tmp_path: Path) ->
     assert "[1/3]" in human.stdout
 
 
+def test_practice_with_a_model_phrases_the_questions_and_scores_the_answers(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.txt"
+    answers.write_text("\n\n".join([STRONG] * 12))
+    args = ["practice", "--cv", str(CV), "--job", str(JOB), "--answers", str(answers), "--questions", "3"]
+    with FakeOpenAIServer() as fake:
+        fake.always(grading(fair))
+        providers = json.dumps([{"name": "fake", "base_url": fake.base_url, "model": "m", "api_key": "k"}])
+
+        result = runner.invoke(app, [*args, "--json"], env={"CANDOR_LLM_PROVIDERS": providers})
+        human = runner.invoke(app, args, env={"CANDOR_LLM_PROVIDERS": providers})
+        phrasing = [r for r in fake.requests if r.streamed]
+        built_in = runner.invoke(
+            app, [*args, "--json", "--built-in"], env={"CANDOR_LLM_PROVIDERS": providers}
+        )
+
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    first, *rest = out["questions"]
+    assert first["text"] != "Thanks. Could you tell me more about that?"  # the opening question is built-in
+    assert rest
+    assert all(q["text"] == "Thanks. Could you tell me more about that?" for q in rest)
+    assert phrasing
+    assert all("data, not instructions" in r.messages[0]["content"] for r in phrasing)
+    assert out["assessment"]["assessed_by"]["engine"] == "model"
+    assert human.exit_code == 0, human.output
+    assert "Thanks. Could you tell me more about that?" in human.stdout  # streamed to the terminal
+    assert json.loads(built_in.stdout)["assessment"]["assessed_by"]["engine"] == "built-in"
+
+
 def test_demo_load_creates_a_signed_up_candidate_once(database_url: str, tmp_path: Path) -> None:
     env = {"CANDOR_DATABASE_URL": database_url, "CANDOR_DATA_DIR": str(tmp_path)}
     first = runner.invoke(app, ["demo", "load"], env=env)
