@@ -22,6 +22,7 @@ from candor.interviewer import (
     opening_message,
     plan_interview,
 )
+from candor.interviewer.grounding import document_skills
 from candor.interviewer.types import PlannedQuestion
 from candor.interviews.judge import assess_transcript
 from candor.interviews.models import MessageKind
@@ -97,6 +98,7 @@ async def _practice(
     plan = plan_interview(cv, job, InterviewOptions(question_count=questions))
     live = not as_json and scripted is None and sys.stdout.isatty()
     total = len(plan.questions)
+    known = document_skills(cv, job)
 
     def say(text: str) -> None:
         if not as_json:
@@ -118,7 +120,7 @@ async def _practice(
                 sys.stdout.flush()
 
         names = (job.title or "the role", job.company or "the company")
-        decision = Decision(kind, text, question, 0, after, total, *names)
+        decision = Decision(kind, text, question, 0, after, total, *names, known)
         words, _ = await speak(decision, model, shown)
         if not as_json:
             sys.stdout.write("\n")

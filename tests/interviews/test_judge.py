@@ -205,7 +205,7 @@ async def test_a_better_answer_that_invents_a_skill_is_replaced_by_the_built_in_
 ) -> None:
     def inventive(answer: str, messages: list[dict[str, str]]) -> dict[str, Any]:
         reply = fair(answer, messages)
-        reply["better_answer"] = "Say how you ran the Terraform and Haskell rollout, and [the result]."
+        reply["better_answer"] = "Say how you ran the Terraform rollout, and [the result]."
         return reply
 
     fake.always(grading(inventive))
@@ -214,7 +214,7 @@ async def test_a_better_answer_that_invents_a_skill_is_replaced_by_the_built_in_
 
     better = result.answers[0].better_answer
     assert better is not None
-    assert "Haskell" not in better
+    assert "Terraform" not in better
     assert better == assess(TURNS[1:2]).answers[0].better_answer
 
 

@@ -7,6 +7,8 @@ import uuid
 
 import httpx
 
+from candor.documents.skills import could_start_skill
+from candor.interviews.voice import SkillGuard
 from tests.factories.accounts import SignedIn, sign_up
 from tests.factories.interviews import create_interview
 from tests.fakes.openai_server import FakeOpenAIServer, Reply, ServerError
@@ -68,3 +70,78 @@ async def test_when_every_model_fails_the_builtin_interviewer_carries_on(
     assert len(fake.requests) >= 1  # the model really was tried
     usage = (await model_client.get(f"/api/v1/interviews/{iid}/usage", headers=user.headers)).json()
     assert usage["calls"] == 0
+
+
+def test_the_skill_guard_holds_back_a_skill_neither_document_names() -> None:
+    guard = SkillGuard(frozenset({"Kubernetes"}))
+    text = "Thanks. How did you run Kubernetes there, and why did you pick Terraform over the rest?"
+    shown = "".join(guard.feed(text[i : i + 4]) for i in range(0, len(text), 4)) + guard.finish()
+
+    assert guard.stray == ["Terraform"]
+    assert shown.startswith("Thanks. How did you run Kubernetes there,")
+    assert "Terraform" not in shown
+    assert text.startswith(shown)  # what was shown is the model's words, cut before the stray skill
+
+
+def test_the_skill_guard_shows_a_grounded_reply_whole() -> None:
+    guard = SkillGuard(frozenset({"Kubernetes", "Node.js"}))
+    text = "How did you move the Node.js services onto Kubernetes without downtime?"
+    shown = "".join(guard.feed(text[i : i + 3]) for i in range(0, len(text), 3)) + guard.finish()
+
+    assert shown == text
+    assert guard.stray == []
+
+
+def test_the_skill_guard_judges_a_word_only_once_it_is_whole() -> None:
+    guard = SkillGuard(frozenset({"Kubernetes"}))
+    # "r" alone would be the language R; it is the start of "rollout".
+    shown = guard.feed("So how did the Kubernetes r") + guard.feed("ollout go for the team?") + guard.finish()
+
+    assert guard.stray == []
+    assert shown == "So how did the Kubernetes rollout go for the team?"
+
+
+async def test_a_model_that_names_a_skill_in_neither_document_gives_way_to_the_built_in_words(
+    model_client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    user, iid = await started(model_client)
+    fake.script(Reply("Thanks for that. How did you use Scala and Terraform to ship the change?"))
+    fake.always(Reply("Thanks. How did the Kubernetes rollout go for the team?"))
+
+    first = await model_client.post(
+        f"/api/v1/interviews/{iid}/answers",
+        json={"client_msg_id": uuid.uuid4().hex, "text": ANSWER},
+        headers=user.headers,
+    )
+
+    message = first.json()["message"]
+    assert "Scala" not in message["text"]  # not even the first of the two was shown
+    assert "Terraform" not in message["text"]
+    assert "To put it plainly: " in message["text"]  # the built-in question follows what was shown
+    assert message["provider"] == "builtin"
+    # The next turn goes to the model again, whose grounded words stand (Kubernetes is in the job).
+    second = await model_client.post(
+        f"/api/v1/interviews/{iid}/answers",
+        json={"client_msg_id": uuid.uuid4().hex, "text": ANSWER},
+        headers=user.headers,
+    )
+    assert second.json()["message"]["text"] == "Thanks. How did the Kubernetes rollout go for the team?"
+    assert second.json()["message"]["provider"] == "fake"
+
+
+def test_the_skill_guard_never_shows_part_of_a_stray_skill() -> None:
+    guard = SkillGuard(frozenset())
+    shown = guard.feed("So, looking back at it (Kuber") + guard.feed("netes) was that the right call?")
+
+    assert shown == "So, looking back at it "  # "(Kuber" could become a skill's name, so it waited
+    assert guard.stray == ["Kubernetes"]
+    assert guard.finish() == ""
+
+
+def test_the_skill_guard_shows_words_that_cannot_start_a_skill_at_once() -> None:
+    guard = SkillGuard(frozenset())
+
+    assert guard.feed("Thank you, and how wou") == "Thank you, and how wou"
+    assert could_start_skill("Kuber")
+    assert could_start_skill("google cloud")
+    assert not could_start_skill("walking")

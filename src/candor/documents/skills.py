@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -49,6 +50,20 @@ def canonical_skill(name: str) -> str:
 
 def is_known_skill(name: str) -> bool:
     return _key(name) in vocabulary().by_alias
+
+
+@cache
+def _aliases_in_order() -> tuple[str, ...]:
+    return tuple(sorted(vocabulary().by_alias))
+
+
+def could_start_skill(text: str) -> bool:
+    """Whether some skill's name begins with `text` (case and spacing aside): "Kuber", "google cloud",
+    "R". For text still arriving, to know whether its end may yet become a skill's name."""
+    fragment = _key(text)
+    aliases = _aliases_in_order()
+    at = bisect_left(aliases, fragment)
+    return bool(fragment) and at < len(aliases) and aliases[at].startswith(fragment)
 
 
 def find_skills(text: str) -> list[str]:

@@ -30,6 +30,7 @@ from candor.interviewer import (
     opening_message,
     plan_interview,
 )
+from candor.interviewer.grounding import document_skills
 from candor.interviews import repository as repo
 from candor.interviews.errors import (
     InterviewNotFound,
@@ -86,6 +87,7 @@ class Snapshot:
     plan: InterviewPlan
     cv: CVParse
     job: JobParse
+    skills: frozenset[str]  # what the two documents name (`document_skills`)
 
 
 # An interview's plan and its CV and job snapshots never change once it is planned, and validating them
@@ -100,11 +102,9 @@ def snapshot_of(interview: Interview) -> Snapshot:
     if found is not None:
         _SNAPSHOTS.move_to_end(interview.id)
         return found
-    found = Snapshot(
-        InterviewPlan.model_validate(interview.plan),
-        CVParse.model_validate(interview.cv_snapshot),
-        JobParse.model_validate(interview.job_snapshot),
-    )
+    cv = CVParse.model_validate(interview.cv_snapshot)
+    job = JobParse.model_validate(interview.job_snapshot)
+    found = Snapshot(InterviewPlan.model_validate(interview.plan), cv, job, document_skills(cv, job))
     _SNAPSHOTS[interview.id] = found
     if len(_SNAPSHOTS) > _SNAPSHOTS_KEPT:
         _SNAPSHOTS.popitem(last=False)
@@ -336,10 +336,12 @@ class InterviewService:
         self, interview: Interview, last: InterviewMessage, analysis: AnswerAnalysis | None
     ) -> Decision:
         """What follows the candidate's message `last` (with its analysis, for an answer)."""
-        plan = plan_of(interview)
+        snapshot = snapshot_of(interview)
+        plan = snapshot.plan
         total = len(plan.questions)
         question = self._current_question(interview, plan)
         names = (interview.job_title, interview.company)
+        known = snapshot.skills
         if last.kind == MessageKind.ANSWER and analysis is not None and analysis.injection is None:
             follow_up = choose_follow_up(
                 question,
@@ -349,13 +351,15 @@ class InterviewService:
             )
             if follow_up:
                 return Decision(
-                    MessageKind.FOLLOW_UP, follow_up, question, last.seq, last.text, total, *names
+                    MessageKind.FOLLOW_UP, follow_up, question, last.seq, last.text, total, *names, known
                 )
         index = interview.question_index + 1
         if index >= total:
-            return Decision(MessageKind.CLOSING, closing_message(), None, last.seq, last.text, total, *names)
+            return Decision(
+                MessageKind.CLOSING, closing_message(), None, last.seq, last.text, total, *names, known
+            )
         nxt = plan.questions[index]
-        return Decision(MessageKind.QUESTION, nxt.text, nxt, last.seq, last.text, total, *names)
+        return Decision(MessageKind.QUESTION, nxt.text, nxt, last.seq, last.text, total, *names, known)
 
     async def apply(
         self,

@@ -35,6 +35,8 @@ class Decision:
     of: int
     job_title: str
     company: str
+    # The skills the CV and the position name: all a model phrasing this may name besides the answer's.
+    known_skills: frozenset[str] = frozenset()
 
     @property
     def is_follow_up(self) -> bool:
