@@ -92,6 +92,15 @@ def test_the_skill_guard_shows_a_grounded_reply_whole() -> None:
     assert guard.stray == []
 
 
+def test_the_skill_guard_reads_ordinary_words_as_words() -> None:
+    guard = SkillGuard(frozenset())
+    text = "What did leadership mean there, how did you react, and what about the rest of the team?"
+    shown = guard.feed(text) + guard.finish()
+
+    assert shown == text
+    assert guard.stray == []
+
+
 def test_the_skill_guard_judges_a_word_only_once_it_is_whole() -> None:
     guard = SkillGuard(frozenset({"Kubernetes"}))
     # "r" alone would be the language R; it is the start of "rollout".

@@ -66,6 +66,22 @@ def could_start_skill(text: str) -> bool:
     return bool(fragment) and at < len(aliases) and aliases[at].startswith(fragment)
 
 
+def named_skills(text: str) -> list[str]:
+    """Like `find_skills`, but only mentions written as names: with a capital, a digit or a symbol
+    ("Kubernetes", "node.js", "C++", "REST"), not plain lowercase words ("the rest", "react to",
+    "leadership"), which in running prose are more often ordinary words than skills."""
+    vocab = vocabulary()
+    seen: dict[str, None] = {}
+    for match in vocab.pattern.finditer(text):
+        written = match.group(0)
+        if written.islower() and written.replace(" ", "").isalpha():
+            continue
+        canonical = vocab.by_alias.get(_key(written))
+        if canonical:
+            seen.setdefault(canonical, None)
+    return list(seen)
+
+
 def find_skills(text: str) -> list[str]:
     """Canonical skills mentioned anywhere in free text, in order of first mention, without repeats."""
     return list(_find_skills(text))

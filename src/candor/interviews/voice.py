@@ -4,12 +4,13 @@ interview never stops because a provider is down."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 from candor.core.logging import log
-from candor.documents.skills import could_start_skill, find_skills
+from candor.documents.skills import could_start_skill, find_skills, named_skills
 from candor.interviews.models import MessageKind
 from candor.interviews.turns import Decision, Spoken, call_record
 from candor.prompts import load_prompt
@@ -39,28 +40,43 @@ class SkillGuard:
     """Keeps a model's streamed words grounded: a skill that neither document, the decided question nor the
     candidate's answer names is never shown, not even in part. Text is shown as it arrives, except its last
     words while they could still become a skill's name ("Kuber", "Google Cloud"); before anything is
-    shown it is checked for whole skill names."""
+    shown it is checked for skills written as names (`named_skills`: "REST", not "the rest")."""
 
     HOLD_WORDS = 3  # the vocabulary's longest names are three words
+    # After the first words, text is checked and shown in batches (the socket coalesces frames alike):
+    # a check per chunk cost more CPU than the rest of the turn's streaming.
+    BATCH_CHARS = 32
+    BATCH_SECONDS = 0.05
 
     def __init__(self, known: frozenset[str]) -> None:
         self.known = known
         self.held = ""
         self.context = ""  # the last words shown, so a check sees a name that straddles the boundary
         self.stray: list[str] = []
+        self.shown_at: float | None = None
 
-    def feed(self, text: str) -> str:
-        """What may be shown now; "" once a stray skill is found (then `stray` names it)."""
+    def feed(self, text: str, now: float = 0.0) -> str:
+        """What may be shown now (`now`: a monotonic clock in seconds); "" once a stray skill is found (then
+        `stray` names it)."""
         if self.stray:
             return ""
         self.held += text
+        if (
+            self.shown_at is not None
+            and len(self.held) < self.BATCH_CHARS
+            and now - self.shown_at < self.BATCH_SECONDS
+        ):
+            return ""
         keep = len(self.held)
         for word in list(re.finditer(r"\S+", self.held))[-self.HOLD_WORDS :]:
             start = word.start() + len(word.group()) - len(word.group().lstrip(_OPENERS))
             if could_start_skill(self.held[start:]):
                 keep = word.start()
                 break
-        return self._release(keep) if keep else ""
+        if not keep:
+            return ""
+        self.shown_at = now
+        return self._release(keep)
 
     def finish(self) -> str:
         """The rest, once the stream has ended; "" if it names a stray skill."""
@@ -68,7 +84,7 @@ class SkillGuard:
 
     def _release(self, cut: int) -> str:
         released = self.held[:cut]
-        self.stray = [s for s in find_skills(self.context + released) if s not in self.known]
+        self.stray = [s for s in named_skills(self.context + released) if s not in self.known]
         if self.stray:
             return ""
         self.held = self.held[cut:]
@@ -112,11 +128,12 @@ async def speak(decision: Decision, model: LLMProvider | None, on_delta: OnDelta
             said.append(text)
             await on_delta(text)
 
+    clock = asyncio.get_running_loop().time
     stream = model.stream(request)
     try:
         async for event in stream:
             if isinstance(event, Chunk):
-                await show(guard.feed(event.text))
+                await show(guard.feed(event.text, clock()))
                 if guard.stray:
                     break
             elif isinstance(event, StreamEnd):
