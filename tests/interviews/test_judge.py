@@ -200,6 +200,21 @@ async def test_steering_text_never_reaches_the_model(fake: FakeOpenAIServer, mod
     assert result.integrity_flags  # still reported for the reviewer
 
 
+async def test_a_better_answer_may_use_ordinary_words_that_are_also_skills(
+    fake: FakeOpenAIServer, model: ProviderChain
+) -> None:
+    advice = "Name one occasion, say what you did yourself, and how communication and security were handled."
+
+    def plain(answer: str, messages: list[dict[str, str]]) -> dict[str, Any]:
+        return {**fair(answer, messages), "better_answer": advice}
+
+    fake.always(grading(plain))
+
+    result = (await assess_transcript(TURNS[1:2], None, None, model)).assessment
+
+    assert result.answers[0].better_answer == advice
+
+
 async def test_a_better_answer_that_invents_a_skill_is_replaced_by_the_built_in_one(
     fake: FakeOpenAIServer, model: ProviderChain
 ) -> None:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 
 from candor.core.logging import log
 from candor.documents.schemas import CVParse, JobParse
+from candor.documents.skills import named_skills
 from candor.interviewer import Assessment, TurnRecord
 from candor.interviewer.scoring import LABELS, ScoredTurn, score_turns, summarise
 from candor.interviewer.text import skills_in
@@ -291,7 +292,8 @@ def _grounded(text: str, s: ScoredTurn, cv: CVParse | None, job: JobParse | None
     if job is not None:
         known.update([*job.required_skills, *job.nice_to_have_skills])
         known.update(x for line in [*job.responsibilities, *job.qualifications] for x in skills_in(line))
-    return set(skills_in(text)) <= {x for k in known for x in (k, *skills_in(k))}
+    # Skills written as names: advice in prose may say "communication" or "security" as ordinary words.
+    return set(named_skills(text)) <= {x for k in known for x in (k, *skills_in(k))}
 
 
 def _system(template: str, s: ScoredTurn, cv: CVParse | None, job: JobParse | None) -> str:
