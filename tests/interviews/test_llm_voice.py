@@ -127,6 +127,7 @@ async def test_a_model_that_names_a_skill_in_neither_document_gives_way_to_the_b
     assert "Scala" not in message["text"]  # not even the first of the two was shown
     assert "Terraform" not in message["text"]
     assert "To put it plainly: " in message["text"]  # the built-in question follows what was shown
+    assert "  " not in message["text"]
     assert message["provider"] == "builtin"
     # The next turn goes to the model again, whose grounded words stand (Kubernetes is in the job).
     second = await model_client.post(

@@ -159,7 +159,7 @@ async def speak(decision: Decision, model: LLMProvider | None, on_delta: OnDelta
 
 async def _built_in_after(decision: Decision, said: list[str], on_delta: OnDelta) -> tuple[str, Spoken]:
     """The built-in interviewer takes over. What the candidate already saw stays; the question follows."""
-    bridge = "" if not said else " To put it plainly: "
+    bridge = "" if not said else (" " if not said[-1][-1:].isspace() else "") + "To put it plainly: "
     for piece in words(bridge + decision.text):
         await on_delta(piece)
     return "".join(said) + bridge + decision.text, Spoken()
