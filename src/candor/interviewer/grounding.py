@@ -7,8 +7,10 @@ from candor.documents.schemas import CVParse, JobParse
 from candor.documents.skills import canonical_skill, find_skills
 
 
-def document_skills(cv: CVParse, job: JobParse) -> frozenset[str]:
-    """Every skill the CV or the position names, anywhere in their parses, by its canonical name."""
-    skills = {canonical_skill(s) for s in [*cv.skills, *job.required_skills, *job.nice_to_have_skills]}
-    skills.update(find_skills(cv.model_dump_json() + " " + job.model_dump_json()))
+def document_skills(cv: CVParse | None, job: JobParse | None) -> frozenset[str]:
+    """Every skill the CV or the position names, anywhere in their parses, by its canonical name (either
+    may be missing: `candor assess` can score a transcript without them)."""
+    listed = [*(cv.skills if cv else []), *(job.required_skills + job.nice_to_have_skills if job else [])]
+    skills = {canonical_skill(s) for s in listed}
+    skills.update(find_skills(" ".join(d.model_dump_json() for d in (cv, job) if d is not None)))
     return frozenset(skills)

@@ -27,6 +27,7 @@ from candor.core.logging import log
 from candor.documents.schemas import CVParse, JobParse
 from candor.documents.skills import named_skills
 from candor.interviewer import Assessment, TurnRecord
+from candor.interviewer.grounding import document_skills
 from candor.interviewer.scoring import LABELS, ScoredTurn, score_turns, summarise
 from candor.interviewer.text import skills_in
 from candor.interviewer.types import DIMENSIONS, AnswerScore, AssessedBy, Dimension
@@ -174,9 +175,10 @@ async def assess_transcript(
     judged = [task.result() for task in tasks]
 
     better: dict[int, str] = {}
+    documents = document_skills(cv, job)
     for j in judged:
         _apply(j)
-        if j.judgement.better_answer and _grounded(j.judgement.better_answer, j.scored, cv, job):
+        if j.judgement.better_answer and _grounded(j.judgement.better_answer, j.scored, documents):
             better[j.scored.number] = j.judgement.better_answer.strip()
     # With a fallback chain, answers may have been scored by different providers: name each one.
     providers = ", ".join(dict.fromkeys(c["provider"] for c in calls))
@@ -282,18 +284,11 @@ def _justify(dimension: Dimension, judged: JudgedScore) -> str:
     return f"{LABELS[dimension]} {judged.score}/5: {reason}, as in “{quote}”."
 
 
-def _grounded(text: str, s: ScoredTurn, cv: CVParse | None, job: JobParse | None) -> bool:
-    """A model's better answer may name only skills the CV, the position, the question or the answer name."""
-    known = {*skills_in(s.turn.question), *skills_in(s.content)}
-    if cv is not None:
-        known.update(cv.skills)
-        for entry in cv.experience:
-            known.update(skills_in(" ".join([entry.title or "", *entry.highlights])))
-    if job is not None:
-        known.update([*job.required_skills, *job.nice_to_have_skills])
-        known.update(x for line in [*job.responsibilities, *job.qualifications] for x in skills_in(line))
-    # Skills written as names: advice in prose may say "communication" or "security" as ordinary words.
-    return set(named_skills(text)) <= {x for k in known for x in (k, *skills_in(k))}
+def _grounded(text: str, s: ScoredTurn, documents: frozenset[str]) -> bool:
+    """A model's better answer may name only skills the CV, the position, the question or the answer name.
+    Skills written as names: advice in prose may say "communication" or "security" as ordinary words."""
+    known = documents | {*skills_in(s.turn.question), *skills_in(s.content)}
+    return set(named_skills(text)) <= known
 
 
 def _system(template: str, s: ScoredTurn, cv: CVParse | None, job: JobParse | None) -> str:
