@@ -175,19 +175,10 @@ async def _assess(
     turns: list[TurnRecord], cv: CVParse | None, job: JobParse | None, *, built_in: bool
 ) -> Assessment:
     from candor.interviews.judge import assess_transcript
-    from candor.providers.llm.factory import build_llm_chain
+    from candor.providers.llm.factory import open_llm_chain
 
-    settings = Settings()
-    model = (
-        None
-        if built_in or settings.assessment_engine == "built-in"
-        else build_llm_chain(settings.llm_providers)
-    )
-    try:
+    async with open_llm_chain([] if built_in else Settings().assessors) as model:
         return (await assess_transcript(turns, cv, job, model)).assessment
-    finally:
-        if model is not None:
-            await model.aclose()
 
 
 @app.command()
@@ -226,7 +217,7 @@ def practice(
         scripted,
         as_json,
         providers,
-        model_assesses=settings.assessment_engine == "auto",
+        model_assesses=bool(settings.assessors),
     )
 
 

@@ -29,7 +29,7 @@ from candor.interviews.models import MessageKind
 from candor.interviews.turns import Decision
 from candor.interviews.voice import speak
 from candor.providers.llm.base import LLMProvider
-from candor.providers.llm.factory import LLMProviderConfig, build_llm_chain
+from candor.providers.llm.factory import LLMProviderConfig, open_llm_chain
 
 
 def _stream(text: str, live: bool) -> None:
@@ -75,12 +75,8 @@ def run_practice(
     and, with `model_assesses`, score the answers."""
 
     async def run() -> None:
-        model = build_llm_chain(providers)
-        try:
+        async with open_llm_chain(providers) as model:
             await _practice(cv_data, job_data, questions, scripted, as_json, model, model_assesses)
-        finally:
-            if model is not None:
-                await model.aclose()
 
     asyncio.run(run())
 

@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Cheap to build: models load on first use, and a machine without them reports why.
         speech = app.state.speech = SpeechEngines.from_settings(settings)
         local = InProcessQueue()
-        assessor = llm if settings.assessment_engine == "auto" else None
+        assessor = llm if settings.assessors else None
         local.register(ASSESS_JOB, lambda interview_id: assess_interview(db, interview_id, assessor))
         if settings.redis_url:
             from candor.worker.celery_app import CeleryQueue, configure

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     speech_audio_retention_days: int = Field(default=30, ge=1)
 
     @property
+    def assessors(self) -> list[LLMProviderConfig]:
+        """The models that score answers: the configured ones, unless the built-in assessor is chosen."""
+        return self.llm_providers if self.assessment_engine == "auto" else []
+
+    @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
 

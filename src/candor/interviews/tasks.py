@@ -21,10 +21,10 @@ from candor.interviews.service import cv_of, job_of, plan_of
 from candor.providers.llm.base import LLMProvider
 
 
-def turns_from(messages: list[InterviewMessage], plan: InterviewPlan | None = None) -> list[TurnRecord]:
+def turns_from(messages: list[InterviewMessage], plan: InterviewPlan) -> list[TurnRecord]:
     """Group the transcript by main question: the question, its answer, and its follow-ups, with the
     planned question's kind and competency (so the candidate's own questions at the end are not scored)."""
-    planned = {q.number: q for q in plan.questions} if plan is not None else {}
+    planned = {q.number: q for q in plan.questions}
     turns: list[dict[str, Any]] = []
     asked: str | None = None
     for m in messages:

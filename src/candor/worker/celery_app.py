@@ -33,17 +33,14 @@ def configure(redis_url: str, database_url: str) -> Celery:
 @app.task(name="candor.assess_interview")
 def assess_interview_task(interview_id: str) -> None:
     from candor.interviews.tasks import assess_interview
-    from candor.providers.llm.factory import build_llm_chain
+    from candor.providers.llm.factory import open_llm_chain
 
     async def run() -> None:
-        settings = Settings()
         db = Database(str(app.conf.candor_database_url))
-        model = build_llm_chain(settings.llm_providers) if settings.assessment_engine == "auto" else None
         try:
-            await assess_interview(db, uuid.UUID(interview_id), model)
+            async with open_llm_chain(Settings().assessors) as model:
+                await assess_interview(db, uuid.UUID(interview_id), model)
         finally:
-            if model is not None:
-                await model.aclose()
             await db.dispose()
 
     asyncio.run(run())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
@@ -76,3 +77,15 @@ def build_llm_chain(
     providers = [build_provider(c) for c in configs]
     limit = timeout_s if timeout_s is not None else max(c.timeout_seconds for c in configs) + 1.0
     return ProviderChain(providers, timeout_s=limit, retry=retry, breaker=breaker)
+
+
+@asynccontextmanager
+async def open_llm_chain(configs: Sequence[LLMProviderConfig]) -> AsyncIterator[ProviderChain | None]:
+    """`build_llm_chain` for one piece of work (a command, a worker task): its connections are closed when
+    the work ends."""
+    chain = build_llm_chain(configs)
+    try:
+        yield chain
+    finally:
+        if chain is not None:
+            await chain.aclose()
